@@ -1,0 +1,41 @@
+# Two commands on a fresh machine (Python 3.11+ and the package registries):
+#   make report   creates .venv if needed, installs, and writes reports/default/
+#   make test     installs the test tools and runs the whole suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PARAMS ?= params/default.yaml
+PIP_FLAGS ?= --quiet --disable-pip-version-check
+
+.PHONY: report test install install-test lab check clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install $(PIP_FLAGS) -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install $(PIP_FLAGS) -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+report: install
+	$(BIN)/python -m fuxin_analysis run $(PARAMS)
+
+test: install-test
+	$(BIN)/python -m pytest
+
+check: install
+	$(BIN)/python -m fuxin_analysis check data/plans/fuxin_14th
+
+lab: install
+	$(BIN)/jupyter lab notebooks/
+
+clean:
+	rm -rf $(VENV) reports

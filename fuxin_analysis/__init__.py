@@ -1,0 +1,32 @@
+"""Analytics helpers for the Fuxin (阜新市) education plan, 14th Five-Year period (2021–2025).
+
+Modules: ``plan`` (load and validate a plan folder), ``provenance`` (numbers checked against the
+plan's text), ``tables`` and ``charts`` (what the notebooks show), ``labels`` (Chinese and English),
+``fonts`` (a CJK font for matplotlib), ``params`` and ``runner`` (papermill runs), ``report`` (HTML).
+Heavy modules are imported on first use, so ``import fuxin_analysis`` stays cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "load_plan": "plan",
+    "Plan": "plan",
+    "InputError": "errors",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    if name in {"plan", "provenance", "tables", "charts", "labels", "fonts", "params", "runner", "report",
+                "errors", "inputs"}:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["load_plan", "Plan", "InputError", "__version__"]

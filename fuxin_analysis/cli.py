@@ -1,0 +1,63 @@
+"""Command line: ``python -m fuxin_analysis run PARAMS.yaml`` and ``python -m fuxin_analysis check PLAN_DIR``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+
+from .errors import InputError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="fuxin-analysis", description=__doc__)
+    parser.add_argument("--debug", action="store_true", help="show the full traceback of an error")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run every notebook and write the rendered report")
+    run.add_argument("params", help="parameter file (YAML), e.g. params/default.yaml")
+    run.add_argument("--output", help="report folder (default: reports/<params file stem>/)")
+    check = sub.add_parser("check", help="validate a plan folder and print what it holds")
+    check.add_argument("plan_dir", help="plan folder, e.g. data/plans/fuxin_14th")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "run":
+            from .runner import run
+
+            t0 = time.perf_counter()
+            result = run(args.params, args.output)
+            print(f"report written to {result.output}/index.html "
+                  f"({len(result.pages)} notebooks, {time.perf_counter() - t0:.1f} s)")
+        elif args.command == "check":
+            from .plan import load_plan
+
+            plan = load_plan(args.plan_dir)
+            roles = plan.statements["role"].value_counts()
+            print(f"{plan.meta.id}: {len(plan.indicators)} indicators, {len(plan.statements)} statements "
+                  f"({roles.get('baseline', 0)} baseline, {roles.get('target', 0)} target); all quotes verified")
+        return 0
+    except InputError as exc:
+        if args.debug:
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        if args.debug:
+            raise
+        from .runner import RunError
+
+        if isinstance(exc, RunError):
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        raise
+    except KeyboardInterrupt:
+        print("interrupted; the previous report is unchanged", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+"""One error type for every bad input, so that the command line can print it as one line."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from pathlib import Path
+
+#: How many characters of an offending value an error message repeats (never a whole file).
+MAX_VALUE_CHARS = 60
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "…"
+
+
+def nearest(word: str, choices: Iterable[str]) -> str | None:
+    """The closest known spelling of ``word``, for 'did you mean' hints; None if nothing is close."""
+    found = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+class InputError(ValueError):
+    """A problem in a file a person wrote: names the file, the row or key, the field and the value.
+
+    ``row`` counts the header as row 1, as a spreadsheet does, so it is the row a user sees.
+    """
+
+    def __init__(
+        self,
+        file: str | Path,
+        problem: str,
+        *,
+        row: int | None = None,
+        field: str | None = None,
+        value: object = None,
+        hint: str | None = None,
+    ) -> None:
+        self.file = str(file)
+        self.problem = problem
+        self.row = row
+        self.field = field
+        self.value = value
+        self.hint = hint
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.field is not None:
+            where += f", field '{self.field}'"
+        text = f"{where}: {self.problem}"
+        if self.value is not None:
+            text += f" (value: {_short(self.value)})"
+        if self.hint:
+            text += f"; {self.hint}"
+        return text.replace("\n", " ")

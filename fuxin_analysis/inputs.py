@@ -1,0 +1,124 @@
+"""Reading the files people write (CSV tables, YAML), with one clear error for each mistake.
+
+Shared by the plan loader, the observation files and the parameter files, so that every
+input fails the same way: an :class:`~fuxin_analysis.errors.InputError` naming file, row, field, value.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import InputError, nearest
+
+M = TypeVar("M", bound=BaseModel)
+
+#: Refuse to read anything larger: no input of this project comes near it.
+MAX_BYTES = 50 * 1024 * 1024
+
+
+def read_text(path: str | Path) -> str:
+    """The file's text, decoded as UTF-8; a clear error for a missing, binary or GBK-encoded file."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(path, "file not found")
+    if not path.is_file():
+        raise InputError(path, "not a file (a folder or a device?)")
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise InputError(path, f"file too large ({size} bytes; at most {MAX_BYTES})")
+    data = path.read_bytes()
+    if b"\x00" in data:
+        raise InputError(path, "not a text file (it contains binary data)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        try:
+            data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise InputError(path, f"not UTF-8 text (undecodable byte at position {exc.start})") from None
+        raise InputError(
+            path, "encoded in GBK/GB18030, not UTF-8", hint="save it again as UTF-8 (CSV UTF-8 in Excel)"
+        ) from None
+
+
+def read_csv(path: str | Path, columns: Sequence[str], required: Sequence[str]) -> list[tuple[int, dict[str, str]]]:
+    """Rows of a CSV file as ``(row_number, {column: text})``; the header is row 1.
+
+    ``columns`` are all the columns the table may have, ``required`` those it must have.
+    An unknown column is an error (usually a typo), with the nearest known name suggested.
+    """
+    text = read_text(path)
+    if not text.strip():
+        raise InputError(path, "file is empty")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip() for h in next(reader)]
+        rows = list(reader)
+    except csv.Error as exc:
+        raise InputError(path, f"not a readable CSV table ({exc})") from None
+    for name in header:
+        if name not in columns:
+            guess = nearest(name, columns)
+            raise InputError(path, "unknown column", row=1, field=name, hint=f"did you mean '{guess}'?" if guess else
+                             f"known columns: {', '.join(columns)}")
+    if len(set(header)) != len(header):
+        dup = next(h for h in header if header.count(h) > 1)
+        raise InputError(path, "column appears twice", row=1, field=dup)
+    for name in required:
+        if name not in header:
+            raise InputError(path, "missing column", row=1, field=name)
+    out = []
+    for number, cells in enumerate(rows, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(header):
+            raise InputError(path, f"row has {len(cells)} cells, the header has {len(header)}", row=number,
+                             value=",".join(cells))
+        out.append((number, dict(zip(header, cells, strict=True))))
+    return out
+
+
+def validate(model: type[M], record: dict[str, Any], path: str | Path, row: int | None = None) -> M:
+    """``record`` checked against ``model``; the first problem raised as an InputError."""
+    try:
+        return model.model_validate(record)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = err.get("loc") or ()
+        field = str(loc[0]) if loc else None
+        value = record.get(field) if field is not None and field in record else err.get("input")
+        if isinstance(value, dict):
+            value = None
+        message = err.get("msg", "invalid value")
+        if err.get("type") == "extra_forbidden" and field is not None:
+            guess = nearest(field, model.model_fields)
+            raise InputError(path, "unknown key", row=row, field=field,
+                             hint=f"did you mean '{guess}'?" if guess else None) from None
+        if message.startswith("Value error, "):
+            message = message[len("Value error, "):]
+        raise InputError(path, message, row=row, field=field, value=value) from None
+
+
+def read_yaml_mapping(path: str | Path) -> dict[str, Any]:
+    """A YAML file that must hold a mapping, read with the safe loader."""
+    text = read_text(path)
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or "syntax error"
+        raise InputError(path, f"YAML syntax error at {where}{problem}") from None
+    if data is None:
+        raise InputError(path, "file is empty")
+    if not isinstance(data, dict):
+        raise InputError(path, f"expected a mapping of keys to values, found a {type(data).__name__}")
+    return data
+

@@ -1,0 +1,120 @@
+"""Bilingual labels (Chinese and English) and number formatting for tables and charts."""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+Language = Literal["zh", "en", "both"]
+LANGUAGES: tuple[str, ...] = Language.__args__
+
+DOMAIN_NAMES: dict[str, tuple[str, str]] = {
+    "preschool": ("学前教育", "Preschool"),
+    "compulsory": ("义务教育", "Compulsory education"),
+    "senior_secondary": ("高中阶段教育", "Senior secondary"),
+    "special": ("特殊教育", "Special education"),
+    "ethnic": ("民族教育", "Ethnic education"),
+    "vocational": ("职业教育", "Vocational education"),
+    "higher": ("高等教育", "Higher education"),
+    "teachers": ("教师队伍", "Teachers and principals"),
+    "student_aid": ("学生资助", "Student aid"),
+    "facilities": ("办学条件", "Facilities"),
+    "lifelong": ("终身教育", "Lifelong learning"),
+    "governance": ("教育治理", "Governance"),
+}
+
+ROLE_NAMES: dict[str, tuple[str, str]] = {
+    "baseline": ("“十三五”成就（基线）", "13th Five-Year results (baseline)"),
+    "target": ("“十四五”目标", "14th Five-Year targets"),
+}
+
+# unit -> (Chinese suffix, English suffix)
+UNIT_SUFFIX: dict[str, tuple[str, str]] = {
+    "percent": ("%", "%"),
+    "persons": ("人", "persons"),
+    "person_times": ("人次", "person-times"),
+    "schools": ("所", "schools"),
+    "schools_per_township": ("所/乡镇", "per township"),
+    "places": ("个学位", "places"),
+    "yuan": ("元", "yuan"),
+    "m2": ("平方米", "m²"),
+    "count": ("个", ""),
+    "years": ("年", "years"),
+    "ratio": ("", ""),
+}
+
+COMPARATOR_SIGNS: dict[str, tuple[str, str]] = {
+    ">=": ("≥", "≥"),
+    "=": ("", ""),
+    "<=": ("≤", "≤"),
+    "range": ("", ""),
+}
+
+
+def label(zh: str, en: str, language: Language = "both", sep: str = " / ") -> str:
+    """The label in the chosen language; both joined by ``sep``."""
+    if language == "zh":
+        return zh
+    if language == "en":
+        return en
+    return f"{zh}{sep}{en}"
+
+
+def pick(names: tuple[str, str], language: Language = "both", sep: str = " / ") -> str:
+    """:func:`label` for a ``(zh, en)`` pair."""
+    return label(names[0], names[1], language, sep)
+
+
+def domain_name(domain: str, language: Language = "both", sep: str = " / ") -> str:
+    """The domain's display name."""
+    return pick(DOMAIN_NAMES.get(domain, (domain, domain)), language, sep)
+
+
+def _number(v: float) -> str:
+    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}".rstrip("0").rstrip(".")
+
+
+def _zh_number(v: float) -> tuple[str, str]:
+    """Chinese convention: 亿 and 万 for large numbers (2.2亿, 1.5万)."""
+    for size, word in ((100_000_000, "亿"), (10_000, "万")):
+        scaled = v / size
+        if abs(v) >= size and abs(scaled * 100 - round(scaled * 100)) < 1e-6:
+            return f"{round(scaled, 2):g}", word
+    return _number(v).replace(",", ""), ""
+
+
+def format_value(value: float | None, unit: str, language: Language = "both", high: float | None = None) -> str:
+    """A value with its unit, as a planner would write it: ``95%``, ``2.2亿元``, ``1–2 所``.
+
+    Chinese forms are used for ``zh`` and ``both``; English forms for ``en``.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    zh_suffix, en_suffix = UNIT_SUFFIX.get(unit, ("", unit))
+    has_high = high is not None and not (isinstance(high, float) and math.isnan(high))
+    if language == "en":
+        text = _number(value) + (f"–{_number(high)}" if has_high else "")
+        if unit == "percent":
+            return text + "%"
+        return f"{text} {en_suffix}".strip()
+    num, word = _zh_number(value)
+    if has_high:
+        high_num, high_word = _zh_number(high)
+        num = f"{num}{word}–{high_num}"
+        word = high_word
+    return f"{num}{word}{zh_suffix}"
+
+
+def format_target(comparator: str, value: float | None, unit: str, language: Language = "both",
+                  high: float | None = None) -> str:
+    """A target as stated: ``≥95%``, ``80%``, ``1–2所``."""
+    sign = COMPARATOR_SIGNS.get(comparator, ("", ""))[1 if language == "en" else 0]
+    return sign + format_value(value, unit, language, high)
+
+
+def format_period(start: int | float | None, end: int | float | None) -> str:
+    """``2020`` for a single year, ``2016–2020`` for a span."""
+    if start is None or end is None or (isinstance(start, float) and math.isnan(start)):
+        return "—"
+    start, end = int(start), int(end)
+    return str(end) if start == end else f"{start}–{end}"
