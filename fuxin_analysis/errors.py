@@ -21,6 +21,14 @@ def nearest(word: str, choices: Iterable[str]) -> str | None:
     return found[0] if found else None
 
 
+class FieldProblem(ValueError):
+    """Raised inside a schema's cross-field check to say which field is at fault."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(message)
+
+
 class InputError(ValueError):
     """A problem in a file a person wrote: names the file, the row or key, the field and the value.
 

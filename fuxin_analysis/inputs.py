@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .errors import InputError, nearest
+from .errors import FieldProblem, InputError, nearest
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -93,6 +93,9 @@ def validate(model: type[M], record: dict[str, Any], path: str | Path, row: int 
         err = exc.errors()[0]
         loc = err.get("loc") or ()
         field = str(loc[0]) if loc else None
+        cause = (err.get("ctx") or {}).get("error")
+        if isinstance(cause, FieldProblem):
+            field = cause.field
         value = record.get(field) if field is not None and field in record else err.get("input")
         if isinstance(value, dict):
             value = None

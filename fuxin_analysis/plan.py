@@ -10,6 +10,7 @@ in :func:`load_plan`.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
@@ -18,7 +19,7 @@ import pandas as pd
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
 from . import provenance
-from .errors import InputError, nearest
+from .errors import FieldProblem, InputError, nearest
 from .inputs import read_csv, read_text, read_yaml_mapping, validate
 
 Domain = Literal[
@@ -49,7 +50,16 @@ SnakeId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[a-
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
 OptionalNumber = Annotated[FiniteFloat | None, BeforeValidator(_blank_to_none)]
-Year = Annotated[int, Field(ge=1949, le=2100)]
+def _year_digits(v: object) -> object:
+    """Years are written as four digits: '2023', not '2023.0' or '二〇二三'."""
+    if isinstance(v, str) and not re.fullmatch(r"\s*\d{4}\s*", v):
+        raise ValueError("a year must be four digits, e.g. 2023")
+    if isinstance(v, float | bool):
+        raise ValueError("a year must be a whole number written as four digits, e.g. 2023")
+    return v
+
+
+Year = Annotated[int, BeforeValidator(_year_digits), Field(ge=1949, le=2100)]
 
 
 class PlanMeta(BaseModel):
@@ -100,9 +110,9 @@ class IndicatorRow(BaseModel):
     @model_validator(mode="after")
     def _bounds(self) -> IndicatorRow:
         if self.lower_bound is not None and self.upper_bound is not None and self.lower_bound > self.upper_bound:
-            raise ValueError(f"lower_bound {self.lower_bound:g} is above upper_bound {self.upper_bound:g}")
+            raise FieldProblem("lower_bound", f"lower_bound {self.lower_bound:g} is above upper_bound {self.upper_bound:g}")
         if self.unit == "percent" and (self.lower_bound is None or self.upper_bound is None):
-            raise ValueError("a percentage needs lower_bound and upper_bound (usually 0 and 100)")
+            raise FieldProblem("upper_bound", "a percentage needs lower_bound and upper_bound (usually 0 and 100)")
         return self
 
 
@@ -127,14 +137,14 @@ class StatementRow(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> StatementRow:
         if self.period_start > self.period_end:
-            raise ValueError(f"period_start {self.period_start} is after period_end {self.period_end}")
+            raise FieldProblem("period_end", f"period_end {self.period_end} is before period_start {self.period_start}")
         if self.comparator == "range":
             if self.value is None or self.value_high is None:
-                raise ValueError("a range needs both value and value_high")
+                raise FieldProblem("value_high", "a range needs both value and value_high")
             if self.value > self.value_high:
-                raise ValueError(f"range low {self.value:g} is above its high {self.value_high:g}")
+                raise FieldProblem("value", f"range low {self.value:g} is above its high {self.value_high:g}")
         elif self.value_high is not None:
-            raise ValueError("value_high is only for comparator 'range'")
+            raise FieldProblem("value_high", "value_high is only for comparator 'range'")
         return self
 
 
