@@ -45,11 +45,20 @@ def cjk_font_path() -> Path:
 
 
 @cache
-def register_cjk_font() -> str:
-    """Add the CJK font to matplotlib and make it the first sans-serif face; return its family name."""
-    from matplotlib import font_manager, rcParams
+def _add_font_file() -> None:
+    from matplotlib import font_manager
 
     font_manager.fontManager.addfont(str(cjk_font_path()))
+
+
+def register_cjk_font() -> str:
+    """Add the CJK font to matplotlib (once) and make it the first sans-serif face; return its family name.
+
+    Call it again after anything that resets matplotlib's settings (``seaborn.set_theme`` does).
+    """
+    from matplotlib import rcParams
+
+    _add_font_file()
     rcParams["font.family"] = "sans-serif"
     rcParams["font.sans-serif"] = [CJK_FAMILY, "DejaVu Sans"]
     return CJK_FAMILY

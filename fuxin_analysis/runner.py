@@ -42,11 +42,15 @@ def execute(notebook: Path, target: Path, parameters: dict[str, object]) -> None
 
     declared = pm.inspect_notebook(str(notebook))
     given = {k: v for k, v in parameters.items() if k in declared}
+    # A non-interactive MPLBACKEND (e.g. Agg) inherited by the kernel would keep charts out of the report.
+    os.environ.pop("MPLBACKEND", None)
     try:
         pm.execute_notebook(str(notebook), str(target), parameters=given, cwd=str(notebook.parent),
                             kernel_name="python3", progress_bar=False, log_output=False)
     except pm.PapermillExecutionError as exc:
-        raise RunError(f"{notebook.name}: cell {exc.cell_index} failed: {exc.ename}: {exc.evalue}") from None
+        first_line = next((line for line in exc.source.splitlines() if line.strip()), "")[:60]
+        raise RunError(f"{notebook.name}: cell [{exc.exec_count}] ({first_line!r}) failed: "
+                       f"{exc.ename}: {exc.evalue}".replace("\n", " ")) from None
 
 
 def run(params_file: str | Path, output: str | Path | None = None, notebook_dir: Path = NOTEBOOK_DIR) -> RunResult:

@@ -1,0 +1,45 @@
+"""Chinese renders in figures: a CJK font is registered, and a missing glyph fails loudly."""
+
+import matplotlib.pyplot as plt
+import pytest
+
+from fuxin_analysis import charts, fonts
+from fuxin_analysis.labels import DOMAIN_NAMES, ROLE_NAMES, UNIT_SUFFIX
+from fuxin_analysis.tables import baseline_target_table
+
+
+def test_font_file_is_found():
+    path = fonts.cjk_font_path()
+    assert path.is_file() and path.suffix in {".otf", ".ttc", ".ttf"}
+
+
+def test_missing_glyph_is_an_error_without_the_cjk_font():
+    fonts.missing_glyphs_are_errors()
+    with plt.rc_context({"font.family": "sans-serif", "font.sans-serif": ["DejaVu Sans"]}):
+        fig, ax = plt.subplots()
+        ax.set_title("阜新")
+        with pytest.raises(UserWarning, match="missing from font"):
+            fig.canvas.draw()
+        plt.close(fig)
+
+
+def test_every_label_of_the_plan_renders(plan):
+    charts.setup()
+    texts = [*plan.indicators["name_zh"], *plan.indicators["name_en"], plan.meta.name_zh, plan.meta.issuer,
+             *(n for pair in DOMAIN_NAMES.values() for n in pair), *(n for pair in ROLE_NAMES.values() for n in pair),
+             *(n for pair in UNIT_SUFFIX.values() for n in pair), "≥≤–—×÷−“”（）％", *plan.statements["source_quote"]]
+    fig, ax = plt.subplots(figsize=(4, 4))
+    for i, text in enumerate(texts):
+        ax.text(0, i, text)
+    fig.canvas.draw()  # raises on any missing glyph (charts.setup made it an error)
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("language", ["zh", "en", "both"])
+def test_charts_draw_in_every_language(plan, language):
+    charts.setup()
+    table = baseline_target_table(plan)
+    for fig in (charts.rates_chart(table, language), charts.pace_chart(table, language),
+                charts.counts_chart(plan, language)):
+        fig.canvas.draw()
+        plt.close(fig)

@@ -1,0 +1,126 @@
+"""The runner end to end: the report it writes, a failing notebook, and bad parameters at the door."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from fuxin_analysis.runner import RunError, run
+
+from .conftest import PLAN_DIR, ROOT
+
+XSS_TITLE = "<script>alert(1)</script> 阜新"
+
+
+def _params(folder: Path, **extra) -> Path:
+    lines = [f'plan_dir: "{PLAN_DIR}"', 'language: "en"', f"title: {json.dumps(XSS_TITLE)}"]
+    lines += [f"{k}: {v}" for k, v in extra.items()]
+    path = folder / "params.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("run")
+    saved = os.environ.get("MPLBACKEND")
+    os.environ["MPLBACKEND"] = "Agg"  # a user's non-interactive backend must not keep charts out of the report
+    try:
+        result = run(_params(folder), folder / "out")
+    finally:
+        os.environ.pop("MPLBACKEND", None)
+        if saved is not None:
+            os.environ["MPLBACKEND"] = saved
+    return result.output
+
+
+def test_report_files(report):
+    names = {p.name for p in report.iterdir()}
+    assert {"index.html", "01_baselines.html", "01_baselines.ipynb"} <= names
+    assert not list(report.parent.glob(".out.staging-*"))  # staging folder moved into place
+
+
+def test_index_escapes_the_title_and_links_relatively(report):
+    index = (report / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in index
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; 阜新" in index
+    assert 'href="01_baselines.html"' in index
+
+
+def test_page_has_no_code_and_shows_the_escaped_title(report):
+    page = (report / "01_baselines.html").read_text(encoding="utf-8")
+    assert "load_plan(" not in page  # code cells are hidden
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert page.count("data:image/png;base64") >= 3  # charts embedded in the page
+    assert "excellent head teachers" in page  # language "en" reached the notebook
+
+
+def test_parameters_reached_the_notebook(report):
+    nb = nbformat.read(report / "01_baselines.ipynb", as_version=4)
+    injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert 'language = "en"' in injected.source
+    assert "observations" not in injected.source  # only parameters the notebook declares
+
+
+def test_failing_notebook_keeps_the_previous_report(tmp_path):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("language = 'both'", metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_code_cell("1 / 0")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, notebooks / "01_broken.ipynb")
+    dest = tmp_path / "out"
+    dest.mkdir()
+    (dest / "index.html").write_text("previous report", encoding="utf-8")
+    with pytest.raises(RunError, match=r"01_broken\.ipynb: cell \[4\] \('1 / 0'\) failed: ZeroDivisionError"):
+        run(_params(tmp_path), dest, notebook_dir=notebooks)
+    assert (dest / "index.html").read_text(encoding="utf-8") == "previous report"
+    failed = list(tmp_path.glob("out.failed-*"))
+    assert len(failed) == 1 and (failed[0] / "01_broken.ipynb").exists()
+
+
+def _cli(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "fuxin_analysis", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=120)
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ('plan_dir: "x"\nlanguag: "en"\n', "field 'languag': unknown key; did you mean 'language'?"),
+        ('plan_dir: "x"\nas_of: "twenty"\n', "field 'as_of'"),
+        ('- plan_dir\n', "expected a mapping"),
+        ('plan_dir: [\n', "YAML syntax error at line"),
+        (f'plan_dir: "{PLAN_DIR}"\nlanguage: "fr"\n', "field 'language'"),
+        ('plan_dir: "no/such/plan"\n', "field 'plan_dir': plan folder not found"),
+        (f'plan_dir: "{PLAN_DIR}"\nobservations: ["missing.csv"]\n', "field 'observations[0]': observation file not found"),
+    ],
+)
+def test_bad_parameters_one_line_and_nothing_written(tmp_path, content, expected):
+    params = tmp_path / "bad.yaml"
+    params.write_text(content, encoding="utf-8")
+    out = tmp_path / "out"
+    proc = _cli("run", str(params), "--output", str(out), cwd=tmp_path)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "bad.yaml" in lines[0], proc.stderr
+    assert expected in lines[0]
+    assert "Traceback" not in proc.stderr
+    assert not out.exists() and not list(tmp_path.glob(".out*"))
+
+
+def test_check_command():
+    proc = _cli("check", str(PLAN_DIR), cwd=ROOT)
+    assert proc.returncode == 0
+    assert "79 statements (47 baseline, 32 target); all quotes verified" in proc.stdout
+
+
+def test_check_command_bad_plan(tmp_path):
+    proc = _cli("check", str(tmp_path), cwd=ROOT)
+    assert proc.returncode == 2 and "plan.yaml: file not found" in proc.stderr
