@@ -2,7 +2,7 @@
 
 Modules: ``plan`` (load and validate a plan folder), ``provenance`` (numbers checked against the
 plan's text), ``tables`` and ``charts`` (what the notebooks show), ``labels`` (Chinese and English),
-``fonts`` (a CJK font for matplotlib), ``params`` and ``runner`` (papermill runs), ``report`` (HTML).
+``fonts`` (a CJK font for matplotlib), ``notebook`` (set-up), ``params`` and ``runner`` (papermill runs), ``report`` (HTML).
 Heavy modules are imported on first use, so ``import fuxin_analysis`` stays cheap.
 """
 
@@ -24,7 +24,7 @@ def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
         return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
     if name in {"plan", "provenance", "tables", "charts", "labels", "fonts", "params", "runner", "report",
-                "errors", "inputs"}:
+                "errors", "inputs", "notebook"}:
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 

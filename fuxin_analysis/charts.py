@@ -53,7 +53,7 @@ def rates_chart(table: pd.DataFrame, language: Language = "both") -> Figure:
     """
     rates = table[table["unit"] == "percent"].reset_index(drop=True)
     n = len(rates)
-    fig, ax = plt.subplots(figsize=(11, 0.62 * n + 1.6))
+    fig, ax = plt.subplots(figsize=(10, 0.62 * n + 1.6))
     y = np.arange(n)[::-1]
     for yi, (_, r) in zip(y, rates.iterrows(), strict=True):
         b, t = r["baseline_value"], r["target_value"]

@@ -90,7 +90,7 @@ def _headers(language: Language) -> dict[str, str]:
 
 
 def display_baseline_target(table: pd.DataFrame, language: Language = "both") -> pd.DataFrame:
-    """:func:`baseline_target_table` formatted for reading: names, values with units, periods, pace."""
+    """:func:`baseline_target_table` formatted for reading, indexed by domain and indicator."""
     h = _headers(language)
     sep = " / "
 
@@ -127,11 +127,11 @@ def display_baseline_target(table: pd.DataFrame, language: Language = "both") ->
         h["change"]: [change(r) for _, r in table.iterrows()],
         h["pace"]: [pace(r) for _, r in table.iterrows()],
     })
-    return out
+    return out.set_index([h["domain"], h["indicator"]])
 
 
 def display_statements(plan: Plan, role: str, language: Language = "both") -> pd.DataFrame:
-    """Every statement of one role, with its value, period, section and the plan's words."""
+    """Every statement of one role, with its value, period, section and the plan's words (indexed by domain, indicator)."""
     h = _headers(language)
     st = plan.statements_long()
     st = st[st["role"] == role].copy()
@@ -146,13 +146,13 @@ def display_statements(plan: Plan, role: str, language: Language = "both") -> pd
         h["section"]: st["source_section"].to_list(),
         h["quote"]: st["source_quote"].to_list(),
         h["note"]: st["note"].to_list(),
-    }).reset_index(drop=True)
+    }).set_index([h["domain"], h["indicator"]])
 
 
 
 
 def plan_facts(plan: Plan, language: Language = "both") -> pd.DataFrame:
-    """The plan's identity in a two-column table: name, issuer, period, baseline, counts."""
+    """The plan's identity as a table indexed by item: name, issuer, period, baseline, counts."""
     m = plan.meta
     roles = plan.statements["role"].value_counts()
     rows = [
@@ -168,5 +168,5 @@ def plan_facts(plan: Plan, language: Language = "both") -> pd.DataFrame:
                language)),
         (("来源", "Source"), m.source),
     ]
-    return pd.DataFrame({label("项目", "Item", language, " "): [label(*k, language) for k, _ in rows],
-                         label("内容", "Value", language, " "): [v for _, v in rows]})
+    return pd.DataFrame({label("内容", "Value", language, " "): [v for _, v in rows]},
+                        index=pd.Index([label(*k, language) for k, _ in rows], name=label("项目", "Item", language, " ")))

@@ -61,7 +61,7 @@ def test_counts_add_up(plan):
 
 @pytest.mark.parametrize("language", ["zh", "en", "both"])
 def test_display_table_languages(plan, language):
-    shown = display_baseline_target(baseline_target_table(plan), language)
+    shown = display_baseline_target(baseline_target_table(plan), language).reset_index()
     row = shown[shown.iloc[:, 1].str.contains("班主任" if language != "en" else "head teachers")].iloc[0]
     assert row.iloc[2] == ("165人" if language != "en" else "165 persons")
     assert row.iloc[4] == ("300人" if language != "en" else "300 persons")
