@@ -1,7 +1,9 @@
 """Analytics helpers for the Fuxin (阜新市) education plan, 14th Five-Year period (2021–2025).
 
 Modules: ``plan`` (load and validate a plan folder), ``provenance`` (numbers checked against the
-plan's text), ``tables`` and ``charts`` (what the notebooks show), ``labels`` (Chinese and English),
+plan's text), ``observations`` (observed series), ``progress`` (``assess``: status, trend, pace),
+``projection`` and ``trajectory`` (where observations point, which path targets need), ``backtest`` and
+``reference`` (national series), ``tables`` and ``charts`` (what the notebooks show), ``labels`` (Chinese and English),
 ``fonts`` (a CJK font for matplotlib), ``notebook`` (set-up), ``params`` and ``runner`` (papermill runs), ``report`` (HTML).
 Heavy modules are imported on first use, so ``import fuxin_analysis`` stays cheap.
 """
@@ -17,6 +19,7 @@ _EXPORTS = {
     "load_plan": "plan",
     "Plan": "plan",
     "InputError": "errors",
+    "assess": "progress",
 }
 
 
@@ -24,9 +27,10 @@ def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
         return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
     if name in {"plan", "provenance", "tables", "charts", "labels", "fonts", "params", "runner", "report",
-                "errors", "inputs", "notebook"}:
+                "errors", "inputs", "notebook",
+                "observations", "progress", "projection", "trajectory", "backtest", "reference"}:
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["load_plan", "Plan", "InputError", "__version__"]
+__all__ = ["load_plan", "Plan", "InputError", "assess", "__version__"]

@@ -78,9 +78,10 @@ def read_csv(path: str | Path, columns: Sequence[str], required: Sequence[str]) 
     for number, cells in enumerate(rows, start=2):
         if not any(c.strip() for c in cells):
             continue
-        if len(cells) != len(header):
+        if len(cells) > len(header):
             raise InputError(path, f"row has {len(cells)} cells, the header has {len(header)}", row=number,
                              value=",".join(cells))
+        cells = cells + [""] * (len(header) - len(cells))  # trailing empty cells may be left out
         out.append((number, dict(zip(header, cells, strict=True))))
     return out
 

@@ -1,0 +1,67 @@
+"""Backtest of the projection: fit on the years up to a cut-off, project a later year, compare with what
+was observed. Benchmarks: the naive straight line through the two latest points before the cut-off, and
+(exploratory, not used for the status) Holt's damped-trend exponential smoothing on the same logit scale
+(statsmodels ``Holt(damped_trend=True)``; point forecast only)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .projection import project_level
+
+
+def naive_two_point(years: np.ndarray, values: np.ndarray, year: int) -> float:
+    """The straight line through the two latest observations, extended to ``year``."""
+    order = np.argsort(years)
+    (y1, y2), (v1, v2) = np.asarray(years)[order][-2:], np.asarray(values)[order][-2:]
+    return float(v2 + (v2 - v1) / (y2 - y1) * (year - y2))
+
+
+def damped_trend(years: np.ndarray, values: np.ndarray, year: int, lower: float = 0.0,
+                 upper: float | None = 100.0) -> float:
+    """Holt's damped additive trend fitted to consecutive yearly values (logit scale when bounded)."""
+    import warnings
+
+    from statsmodels.tsa.holtwinters import Holt
+
+    from .projection import _Scale
+
+    order = np.argsort(years)
+    years, values = np.asarray(years, float)[order], np.asarray(values, float)[order]
+    if len(years) < 3 or np.any(np.diff(years) != 1):
+        return np.nan
+    scale = _Scale(lower, upper)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # convergence chatter on short series
+        fit = Holt(scale.forward(values), damped_trend=True, initialization_method="estimated").fit()
+    return float(scale.back(fit.forecast(int(year - years[-1]))[-1]))
+
+
+def backtest(series: pd.DataFrame, fit_until: int, year: int, lower: float = 0.0,
+             upper: float | None = 100.0) -> pd.DataFrame:
+    """Per indicator of ``series`` (``indicator_id, year, value``): projection for ``year`` from data up to
+    ``fit_until``, against the value observed in ``year``; indicators without that value are left out.
+
+    Columns: ``indicator_id, n_fit, actual, projected, low_80, high_80, inside_80, error, naive, naive_error,
+    damped, damped_error`` (errors are projection − actual, in the indicator's unit).
+    """
+    rows = []
+    for indicator, group in series.groupby("indicator_id", sort=True):
+        fit = group[group["year"] <= fit_until]
+        actual = group.loc[group["year"] == year, "value"]
+        if len(fit) < 2 or actual.empty:
+            continue
+        actual_value = float(actual.iloc[0])
+        proj = project_level(fit["year"].to_numpy(float), fit["value"].to_numpy(float), year,
+                             lower=lower, upper=upper)
+        naive = naive_two_point(fit["year"].to_numpy(float), fit["value"].to_numpy(float), year)
+        damped = damped_trend(fit["year"].to_numpy(float), fit["value"].to_numpy(float), year, lower, upper)
+        rows.append({
+            "indicator_id": indicator, "n_fit": len(fit), "actual": actual_value, "projected": proj.value,
+            "low_80": proj.low, "high_80": proj.high,
+            "inside_80": bool(proj.low <= actual_value <= proj.high) if not np.isnan(proj.low) else np.nan,
+            "error": proj.value - actual_value, "naive": naive, "naive_error": naive - actual_value,
+            "damped": damped, "damped_error": damped - actual_value,
+        })
+    return pd.DataFrame(rows)

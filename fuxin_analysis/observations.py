@@ -1,0 +1,150 @@
+"""Observed values: CSV files of ``indicator_id, year, value, source, note``, validated against a plan.
+
+The plan's own baselines for its baseline year are observations too (``origin = "plan"``). An observed value
+for the baseline year that differs from the plan's figure is kept (``origin = "observed"``) and reported with
+a warning; the plan's figure stays the base of every calculation.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from .errors import InputError, nearest
+from .inputs import read_csv, validate
+from .plan import FiniteFloat, Plan, SnakeId, Text, Year
+
+COLUMNS = ("indicator_id", "year", "value", "source", "note")
+FRAME_COLUMNS = ["indicator_id", "year", "value", "source", "note", "origin", "file"]
+LEVEL_KINDS = ("rate", "stock", "ratio", "years")
+
+
+class ObservationWarning(UserWarning):
+    """An observation that is kept but deserves a look (e.g. it differs from the plan's baseline)."""
+
+
+class ObservationRow(BaseModel):
+    """One row of an observation file."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    indicator_id: SnakeId
+    year: Year
+    value: FiniteFloat
+    source: Annotated[Text, StringConstraints(min_length=3)] = Field(description="publication and address")
+    note: str = ""
+
+
+def empty() -> pd.DataFrame:
+    """An observation frame with no rows."""
+    return pd.DataFrame({c: pd.Series(dtype="int64" if c == "year" else "float64" if c == "value" else "str")
+                         for c in FRAME_COLUMNS})
+
+
+def read_observations(paths: Iterable[str | Path], plan: Plan) -> pd.DataFrame:
+    """Read and validate observation files against ``plan``; one error naming file, row, field, value."""
+    def rows() -> Iterable[tuple[Path, int, dict[str, object]]]:
+        for path in map(Path, paths):
+            if path.suffix.lower() != ".csv":
+                raise InputError(path, "an observation file must be a .csv file")
+            for row, record in read_csv(path, COLUMNS, COLUMNS[:4]):
+                yield path, row, record
+
+    return _validated(rows(), plan)
+
+
+def _validated(rows: Iterable[tuple[Path, int, dict[str, object]]], plan: Plan) -> pd.DataFrame:
+    """Rows checked one by one (schema, known indicator, bounds) and across files (no indicator-year twice)."""
+    indicators = plan.indicators.set_index("indicator_id")
+    seen: dict[tuple[str, int], tuple[Path, int]] = {}
+    records = []
+    for path, row, record in rows:
+        obs = validate(ObservationRow, record, path, row)
+        if obs.indicator_id not in indicators.index:
+            guess = nearest(obs.indicator_id, indicators.index)
+            raise InputError(path, f"unknown indicator (not in plan {plan.id})", row=row, field="indicator_id",
+                             value=obs.indicator_id, hint=f"did you mean '{guess}'?" if guess else None)
+        ind = indicators.loc[obs.indicator_id]
+        low, high = ind["lower_bound"], ind["upper_bound"]
+        if (pd.notna(low) and obs.value < low) or (pd.notna(high) and obs.value > high):
+            bounds = f"[{'' if pd.isna(low) else f'{low:g}'}, {'' if pd.isna(high) else f'{high:g}'}]"
+            raise InputError(path, f"outside the bounds {bounds} of {obs.indicator_id} ({ind['unit']})", row=row,
+                             field="value", value=record["value"])
+        key = (obs.indicator_id, obs.year)
+        if key in seen:
+            first_path, first_row = seen[key]
+            where = "this file" if first_path == path else first_path.name
+            raise InputError(path, f"duplicate indicator-year (also in {where}, row {first_row})", row=row,
+                             field="year", value=record["year"])
+        seen[key] = (path, row)
+        records.append({**obs.model_dump(), "origin": "observed", "file": str(path)})
+    if not records:
+        return empty()
+    return pd.DataFrame(records, columns=FRAME_COLUMNS).astype({"year": "int64", "value": "float64"})
+
+
+def plan_baselines_as_observations(plan: Plan) -> pd.DataFrame:
+    """The plan's baseline levels (2020 values of rates, stocks, ratios, years) as observations of their year.
+
+    Only single values (comparator ``=``) count; flows (totals over 2016–2020) are not yearly observations.
+    """
+    base = plan.baselines()
+    base = base[base["kind"].isin(LEVEL_KINDS) & (base["period_start"] == base["period_end"])
+                & (base["comparator"] == "=")]  # a range such as "95% 和 90%" is not one observed value
+    return pd.DataFrame({
+        "indicator_id": base["indicator_id"],
+        "year": base["period_end"].astype("int64"),
+        "value": base["value"].astype("float64"),
+        "source": f"{plan.meta.name_zh}, " + base["source_section"] + ": " + base["source_quote"],
+        "note": base["note"],
+        "origin": "plan",
+        "file": str(plan.path / "statements.csv"),
+    }, columns=FRAME_COLUMNS).reset_index(drop=True)
+
+
+def combine(plan: Plan, observed: pd.DataFrame) -> pd.DataFrame:
+    """Plan baselines and observed values in one tidy frame, sorted by indicator and year.
+
+    Where an observed value falls on a plan baseline's indicator and year, both rows are kept; a warning
+    says so when the values differ (the plan's figure stays the base).
+    """
+    base = plan_baselines_as_observations(plan)
+    clash = base.merge(observed, on=["indicator_id", "year"], suffixes=("_plan", "_obs"))
+    for _, r in clash[clash["value_plan"] != clash["value_obs"]].iterrows():
+        warnings.warn(
+            f"{r['file_obs']}: {r['indicator_id']} {r['year']} observed {r['value_obs']:g} differs from the plan's "
+            f"baseline {r['value_plan']:g}; the plan's figure stays the base",
+            ObservationWarning, stacklevel=2)
+    frames = [f for f in (base, observed) if len(f)]
+    out = pd.concat(frames, ignore_index=True) if frames else empty()
+    order = {"plan": 0, "observed": 1}
+    out = out.assign(_o=out["origin"].map(order)).sort_values(["indicator_id", "year", "_o"], kind="stable")
+    return out.drop(columns="_o").reset_index(drop=True)
+
+
+def load(observations: pd.DataFrame | Iterable[str | Path] | None, plan: Plan) -> pd.DataFrame:
+    """Observations given as a frame or as CSV paths, validated and combined with the plan's baselines."""
+    if observations is None:
+        observed = empty()
+    elif isinstance(observations, pd.DataFrame):
+        observed = _check_frame(observations, plan)
+    elif isinstance(observations, str | Path):
+        observed = read_observations([observations], plan)
+    else:
+        observed = read_observations(list(observations), plan)
+    return combine(plan, observed)
+
+
+def _check_frame(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:
+    """A frame given in code goes through the same checks as a file; rows are numbered as in a CSV file."""
+    label = Path("<observations frame>")
+    for column in COLUMNS[:4]:
+        if column not in frame.columns:
+            raise InputError(label, "missing column", row=1, field=column)
+    records = frame[[c for c in COLUMNS if c in frame.columns]].to_dict("records")
+    return _validated(((label, i, r) for i, r in enumerate(records, start=2)), plan)

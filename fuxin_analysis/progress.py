@@ -1,0 +1,301 @@
+"""Progress toward each target: status, trend status, projection and the pace against history.
+
+Methods (each cited in the notebooks):
+
+1. **Status** — the Open SDG progress measure (Statistics Canada, inspired by Eurostat; open-sdg
+   documentation "progress-methodology", sdg-build ``ProgressMeasure.py``, method 2 "quantitative target").
+   CAGR_obs = (current/base)^(1/(t−t0)) − 1, CAGR_req = (target/base)^(1/(T−t0)) − 1,
+   R = sign·d·CAGR_obs/|CAGR_req| (d = +1 when higher is better, −1 when lower is better; sign = −1 for a
+   negative base). ``target_achieved`` when the current value meets the target, else ``substantial_progress``
+   (R ≥ 0.95), ``moderate_progress`` (0.6 ≤ R < 0.95), ``limited_progress`` (0 ≤ R < 0.6), ``deterioration``
+   (R < 0), ``not_available`` (no observation after the base, or base and current of opposite signs).
+   A zero base or target is replaced by 0.001 with a warning, as Open SDG does.
+   Defined here where Open SDG is silent: a target already met at the base (CAGR_req = 0) is
+   ``target_achieved`` while it holds and ``deterioration`` once it falls below; a range target (1–2 schools)
+   is met at its low end; a ``<=`` target counts decreases as progress (d = −1); ``=`` follows the
+   indicator's direction (met at or above for increase and maintain, at or below for decrease).
+2. **Totals over the plan period** (flow_total): the yearly amounts observed since the period's start are
+   summed; progress ratio P = (total so far / target) ÷ (years elapsed / years in the period), with the same
+   thresholds and codes; ``target_achieved`` once the total reaches the target. A yearly average (年均,
+   flow_per_year) is met when the average yearly amount so far meets it; P = average / target.
+   For both, ``trend_status`` comes from the same P: ≥ 1 on_track, ≥ 0.5 moderately_improving,
+   ≥ 0 stagnating. ``pace_required_vs_history`` = required yearly pace ÷ the 2016–2020 yearly pace the plan
+   reports for the same indicator (300 head teachers in 5 years = 60/yr vs 165 in 5 years = 33/yr → 1.82).
+3. **Trend status** — the SDSN Sustainable Development Report rule: required linear annual change
+   (target − base)/(T − t0) against the observed average annual change (current − base)/(t − t0):
+   ``on_track`` (observed ≥ required, or at/above an achieved target), ``moderately_improving``
+   (≥ 50% of required), ``stagnating`` (0 to 50%), ``decreasing`` (< 0), ``not_available``.
+4. **Projection** — :mod:`fuxin_analysis.projection` (OLS trend, logit scale for bounded rates, 80% interval).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import observations as obs_mod
+from .plan import Plan, load_plan
+from .projection import Projection, project_level, project_total
+
+#: Open SDG's default thresholds for a quantitative target (sdg-build ``get_progress_thresholds``, method 2).
+THRESHOLDS = {"high": 0.95, "med": 0.6, "low": 0.0}
+#: SDSN trend rule: share of the required pace.
+TREND_SHARE = 0.5
+ZERO_REPLACEMENT = 0.001
+FLOW_KINDS = ("flow_total", "flow_per_year")
+
+STATUS_LABELS: dict[str, tuple[str, str]] = {
+    "target_achieved": ("已实现目标", "Target achieved"),
+    "substantial_progress": ("显著进展", "Substantial progress"),
+    "moderate_progress": ("中等进展", "Moderate progress"),
+    "limited_progress": ("进展有限", "Limited progress"),
+    "deterioration": ("倒退", "Deterioration"),
+    "not_available": ("数据不足", "Not available"),
+}
+TREND_LABELS: dict[str, tuple[str, str]] = {
+    "on_track": ("按期推进", "On track"),
+    "moderately_improving": ("稳步改善", "Moderately improving"),
+    "stagnating": ("停滞", "Stagnating"),
+    "decreasing": ("下降", "Decreasing"),
+    "not_available": ("数据不足", "Not available"),
+}
+COLUMNS = [
+    "statement_id", "indicator_id", "name_zh", "name_en", "domain", "unit", "comparator", "target_value",
+    "target_value_high", "target_year", "baseline_year", "baseline_value", "latest_year", "latest_value",
+    "n_observations", "required_annual_change", "observed_annual_change", "cagr_ratio", "status", "trend_status",
+    "projected_value", "projected_low_80", "projected_high_80", "probability_met", "pace_required_vs_history",
+    "status_zh", "status_en",
+]
+
+
+class ProgressWarning(UserWarning):
+    """A value was adjusted for the calculation (e.g. a zero base replaced by 0.001)."""
+
+
+def cagr(current: float, base: float, year: float, base_year: float) -> float:
+    """Compound annual growth rate from (base_year, base) to (year, current)."""
+    return (current / base) ** (1 / (year - base_year)) - 1
+
+
+def status_from_ratio(ratio: float | None, achieved: bool) -> str:
+    """Open SDG status code from a progress ratio (``get_progress_status`` with the method-2 thresholds)."""
+    if achieved:
+        return "target_achieved"
+    if ratio is None or (isinstance(ratio, float) and math.isnan(ratio)):
+        return "not_available"
+    if ratio >= THRESHOLDS["high"]:
+        return "substantial_progress"
+    if ratio >= THRESHOLDS["med"]:
+        return "moderate_progress"
+    if ratio >= THRESHOLDS["low"]:
+        return "limited_progress"
+    return "deterioration"
+
+
+def trend_from_share(share: float | None, achieved: bool) -> str:
+    """SDSN trend code from observed pace as a share of required pace (1 = exactly the required pace)."""
+    if achieved:
+        return "on_track"
+    if share is None or (isinstance(share, float) and math.isnan(share)):
+        return "not_available"
+    if share >= 1:
+        return "on_track"
+    if share >= TREND_SHARE:
+        return "moderately_improving"
+    if share >= 0:
+        return "stagnating"
+    return "decreasing"
+
+
+def meets(value: float, target: float, direction: int) -> bool:
+    """Whether ``value`` meets ``target`` (at or above for direction +1, at or below for −1)."""
+    return value >= target if direction > 0 else value <= target
+
+
+def target_direction(comparator: str, indicator_direction: str) -> int:
+    """d: +1 when higher is better for this target, −1 when lower is better."""
+    if comparator == "<=":
+        return -1
+    if comparator == "=" and indicator_direction == "decrease":
+        return -1
+    return 1
+
+
+def level_progress(base_year: float, base: float, year: float, current: float, target_year: float,
+                   target: float, direction: int, label: str = "") -> dict[str, object]:
+    """Status, CAGR ratio and SDSN trend of a level (rate, stock, ratio) from its base to its current value."""
+    achieved = meets(current, target, direction)
+    out: dict[str, object] = {"cagr_ratio": np.nan, "required_annual_change": np.nan,
+                              "observed_annual_change": np.nan}
+    if any(isinstance(v, float) and math.isnan(v) for v in (base, base_year)) or target_year <= base_year:
+        out["status"] = status_from_ratio(None, achieved)
+        out["trend_status"] = trend_from_share(None, achieved)
+        return out
+    required = (target - base) / (target_year - base_year)
+    out["required_annual_change"] = required
+    if year <= base_year:  # nothing observed after the base
+        out["status"] = status_from_ratio(None, achieved)
+        out["trend_status"] = trend_from_share(None, achieved)
+        return out
+    observed = (current - base) / (year - base_year)
+    out["observed_annual_change"] = observed
+    # Open SDG status
+    b, t = base, target
+    if b == 0:
+        warnings.warn(f"{label}: base value is zero; 0.001 used instead (Open SDG rule)", ProgressWarning,
+                      stacklevel=3)
+        b = ZERO_REPLACEMENT
+    if t == 0:
+        warnings.warn(f"{label}: target is zero; 0.001 used instead (Open SDG rule)", ProgressWarning, stacklevel=3)
+        t = ZERO_REPLACEMENT
+    ratio: float | None = None
+    required_growth = np.nan
+    if not ((b > 0 and current < 0) or (b < 0 and current > 0)):
+        required_growth = cagr(t, b, target_year, base_year)
+        if required_growth == 0:  # target equal to the base: hold it
+            ratio = None if achieved else -1.0
+        else:
+            sign = -1 if b < 0 else 1
+            ratio = sign * direction * cagr(current, b, year, base_year) / abs(required_growth)
+    out["cagr_ratio"] = np.nan if ratio is None or required_growth == 0 else ratio
+    out["status"] = status_from_ratio(ratio, achieved)
+    # SDSN trend
+    req_d, obs_d = direction * required, direction * observed
+    if achieved:
+        share = 1.0
+    elif obs_d < 0:
+        share = -1.0
+    elif req_d <= 0:
+        share = 0.0 if obs_d == 0 else 1.0
+    else:
+        share = obs_d / req_d
+    out["trend_status"] = trend_from_share(share, achieved)
+    return out
+
+
+def flow_progress(years: np.ndarray, amounts: np.ndarray, period_start: int, period_end: int, target: float,
+                  kind: str, label: str = "") -> dict[str, object]:
+    """Progress of a total over a period (or of a yearly average) from the yearly amounts observed so far."""
+    n = len(years)
+    span = period_end - period_start + 1
+    required = target / span if kind == "flow_total" else target
+    out: dict[str, object] = {"required_annual_change": required, "observed_annual_change": np.nan,
+                              "cagr_ratio": np.nan, "latest_year": np.nan, "latest_value": np.nan}
+    if n == 0:
+        out["status"], out["trend_status"] = "not_available", "not_available"
+        return out
+    latest = int(max(years))
+    elapsed = latest - period_start + 1
+    if n < elapsed:
+        warnings.warn(f"{label}: {elapsed - n} year(s) without an observation in {period_start}–{latest}; "
+                      "the total so far counts only the years observed", ProgressWarning, stacklevel=3)
+    total = float(np.sum(amounts))
+    if kind == "flow_total":
+        ratio = (total / target) / (elapsed / span)
+        achieved = total >= target
+        out["observed_annual_change"] = total / elapsed
+        out["latest_value"] = total
+    else:
+        average = total / n
+        ratio = average / target
+        achieved = average >= target
+        out["observed_annual_change"] = average
+        out["latest_value"] = average
+    out["latest_year"] = latest
+    out["cagr_ratio"] = ratio
+    out["status"] = status_from_ratio(ratio, achieved)
+    out["trend_status"] = trend_from_share(ratio, achieved)
+    return out
+
+
+def _history_pace(plan: Plan, indicator_id: str) -> tuple[float, float, float]:
+    """(base year, 13th-period total, its yearly pace) for a flow indicator, from the plan's baselines."""
+    base = plan.baselines()
+    base = base[(base["indicator_id"] == indicator_id) & (base["period_end"] <= plan.meta.baseline_year)]
+    if base.empty:
+        return np.nan, np.nan, np.nan
+    row = base.sort_values(["period_end", "period_start"]).iloc[-1]
+    return float(row["period_end"]), float(row["value"]), float(row["value"]) / (row["period_end"] - row["period_start"] + 1)
+
+
+def assess(plan: Plan | str | Path, observations: pd.DataFrame | list[str | Path] | str | Path | None = None,
+           as_of: int | None = None) -> pd.DataFrame:
+    """One row per target of ``plan``: status, trend status, projection and pace (see the module docstring).
+
+    ``observations`` is a frame or CSV paths of ``indicator_id, year, value, source[, note]``; the plan's own
+    baselines are added as observations of the baseline year. ``as_of`` keeps only observations up to that year.
+    """
+    if not isinstance(plan, Plan):
+        plan = load_plan(plan)
+    base_year_plan = plan.meta.baseline_year
+    if as_of is not None and as_of < base_year_plan:
+        raise ValueError(f"as_of {as_of} is before the plan's baseline year {base_year_plan}")
+    data = obs_mod.load(observations, plan)
+    if as_of is not None:
+        data = data[data["year"] <= as_of]
+    # one value per indicator-year for calculations: the plan's figure where both exist
+    data = data.drop_duplicates(["indicator_id", "year"], keep="first")
+    by_indicator = {k: g for k, g in data.groupby("indicator_id", sort=False)}
+    rows = []
+    for _, st in plan.targets().iterrows():
+        rows.append(_assess_target(plan, st, by_indicator.get(st["indicator_id"]), base_year_plan))
+    return pd.DataFrame(rows, columns=COLUMNS).astype({"n_observations": "int64"})
+
+
+def _assess_target(plan: Plan, st: pd.Series, series: pd.DataFrame | None, plan_base_year: int) -> dict[str, object]:
+    direction = target_direction(st["comparator"], st["direction"])
+    target = float(st["value"])
+    target_year = int(st["period_end"])
+    label = str(st["statement_id"])
+    row: dict[str, object] = {c: st.get(c, np.nan) for c in ("statement_id", "indicator_id", "name_zh", "name_en",
+                                                              "domain", "unit", "comparator")}
+    row.update(target_value=target, target_value_high=st["value_high"], target_year=target_year)
+    series = series if series is not None else pd.DataFrame(columns=["year", "value"])
+    if st["kind"] in FLOW_KINDS:
+        start = int(st["period_start"])
+        inside = series[(series["year"] >= start) & (series["year"] <= target_year)]
+        years, amounts = inside["year"].to_numpy(float), inside["value"].to_numpy(float)
+        result = flow_progress(years, amounts, start, target_year, target, st["kind"], label)
+        hist_year, hist_total, hist_pace = _history_pace(plan, st["indicator_id"])
+        if st["kind"] == "flow_total":
+            proj = project_total(years, amounts, start, target_year, target, direction)
+        else:
+            span = target_year - start + 1
+            total = project_total(years, amounts, start, target_year, target * span, direction)
+            proj = Projection(value=total.value / span, low=total.low / span, high=total.high / span,
+                              probability_met=total.probability_met, model=total.model, n=total.n)
+        row.update(baseline_year=hist_year, baseline_value=hist_total, latest_year=result.pop("latest_year"),
+                   latest_value=result.pop("latest_value"), n_observations=len(years),
+                   pace_required_vs_history=result["required_annual_change"] / hist_pace)
+    else:
+        series = series.sort_values("year")
+        at_base = series[series["year"] == plan_base_year]
+        after = series[series["year"] > plan_base_year]
+        base = at_base.iloc[0] if len(at_base) else (after.iloc[0] if len(after) else None)
+        if len(series):
+            latest = series.iloc[-1]
+            base_y = float(base["year"]) if base is not None else np.nan
+            base_v = float(base["value"]) if base is not None else np.nan
+            result = level_progress(base_y, base_v, float(latest["year"]), float(latest["value"]), target_year,
+                                    target, direction, label)
+            row.update(latest_year=int(latest["year"]), latest_value=float(latest["value"]))
+        else:
+            base_y = base_v = np.nan
+            result = {"status": "not_available", "trend_status": "not_available", "cagr_ratio": np.nan,
+                      "required_annual_change": np.nan, "observed_annual_change": np.nan}
+            row.update(latest_year=np.nan, latest_value=np.nan)
+        bounded = st["kind"] in ("rate", "ratio") and pd.notna(st["upper_bound"])
+        proj = project_level(series["year"].to_numpy(float), series["value"].to_numpy(float), target_year, target,
+                             direction, st["lower_bound"] if bounded else None,
+                             st["upper_bound"] if bounded else None)
+        row.update(baseline_year=base_y, baseline_value=base_v, n_observations=len(series),
+                   pace_required_vs_history=np.nan)
+    row.update(result)
+    row.update(projected_value=proj.value, projected_low_80=proj.low, projected_high_80=proj.high,
+               probability_met=proj.probability_met)
+    row["status_zh"], row["status_en"] = STATUS_LABELS[row["status"]]
+    return row

@@ -1,0 +1,147 @@
+"""Projection to the target year with uncertainty: an OLS linear trend fitted with statsmodels.
+
+Bounded rates (a percentage with an upper bound) are fitted on the logit scale of (value − lower)/(upper − lower)
+and transformed back, so that neither the projection nor its interval passes the bound. Other indicators are
+fitted on their own scale. With n ≥ 3 observations the 80% prediction interval and the predictive probability
+that the target-year value meets the target come from the Student t distribution of a new observation
+(n − 2 degrees of freedom), as in any OLS prediction. With 2 observations the projection is the line through
+them, with no interval. Totals over a period project each remaining year's amount with the same trend.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+from .trajectory import expit, logit
+
+#: Shares are clipped to [EPS, 1 − EPS] before the logit, so that 0% or 100% observations stay finite.
+EPS = 1e-3
+LEVEL_80 = 0.80
+
+
+@dataclass(frozen=True)
+class Projection:
+    """A projected value with its 80% prediction interval and the probability that it meets the target."""
+
+    value: float = np.nan
+    low: float = np.nan
+    high: float = np.nan
+    probability_met: float = np.nan
+    model: str = "none"
+    n: int = 0
+
+
+class _Scale:
+    """Identity, or logit of the share of a bounded range."""
+
+    def __init__(self, lower: float | None, upper: float | None) -> None:
+        self.bounded = upper is not None and not np.isnan(upper)
+        self.lower = 0.0 if lower is None or np.isnan(lower) else float(lower)
+        self.width = (float(upper) - self.lower) if self.bounded else 1.0
+
+    def forward(self, v: np.ndarray | float) -> np.ndarray | float:
+        if not self.bounded:
+            return np.asarray(v, dtype=float)
+        return logit(np.clip((np.asarray(v, dtype=float) - self.lower) / self.width, EPS, 1 - EPS))
+
+    def back(self, z: np.ndarray | float) -> np.ndarray | float:
+        return z if not self.bounded else self.lower + self.width * expit(z)
+
+    @property
+    def name(self) -> str:
+        return "OLS linear trend on the logit scale" if self.bounded else "OLS linear trend"
+
+
+def _meets(value: float, target: float, direction: int) -> bool:
+    return value >= target if direction > 0 else value <= target
+
+
+def project_level(years: np.ndarray, values: np.ndarray, target_year: int, target: float | None = None,
+                  direction: int = 1, lower: float | None = None, upper: float | None = None) -> Projection:
+    """Project a level (rate, stock…) to ``target_year`` from its observations.
+
+    ``direction`` +1 means the target is met at or above ``target``, −1 at or below.
+    """
+    years = np.asarray(years, dtype=float)
+    values = np.asarray(values, dtype=float)
+    n = len(years)
+    scale = _Scale(lower, upper)
+    if n < 2 or len(np.unique(years)) < 2:
+        return Projection(n=n)
+    z = scale.forward(values)
+    if n == 2:
+        slope = (z[1] - z[0]) / (years[1] - years[0])
+        value = float(scale.back(z[1] + slope * (target_year - years[1])))
+        return Projection(value=value, model="line through two observations" +
+                          (" (logit scale)" if scale.bounded else ""), n=n)
+    import statsmodels.api as sm
+
+    x0 = years.min()
+    fit = sm.OLS(z, sm.add_constant(years - x0)).fit()
+    exog = np.array([[1.0, target_year - x0]])
+    pred = fit.get_prediction(exog)
+    mean = float(pred.predicted_mean[0])
+    se = float(np.sqrt(pred.var_pred_mean[0] + fit.scale))
+    dist = stats.t(df=fit.df_resid, loc=mean, scale=se) if se > 0 else None
+    if dist is not None:
+        lo_z, hi_z = dist.ppf([(1 - LEVEL_80) / 2, (1 + LEVEL_80) / 2])
+    else:
+        lo_z = hi_z = mean
+    probability = np.nan
+    if target is not None and not np.isnan(target):
+        tz = float(scale.forward(target))
+        if dist is None:
+            probability = float(_meets(mean, tz, direction))
+        else:
+            probability = float(dist.sf(tz) if direction > 0 else dist.cdf(tz))
+    return Projection(value=float(scale.back(mean)), low=float(scale.back(lo_z)), high=float(scale.back(hi_z)),
+                      probability_met=probability, model=scale.name, n=n)
+
+
+def project_total(years: np.ndarray, amounts: np.ndarray, period_start: int, period_end: int,
+                  target: float | None = None, direction: int = 1) -> Projection:
+    """Project the total over ``period_start``–``period_end`` from the yearly amounts observed so far.
+
+    Observed amounts count as they are; each remaining year gets the trend's prediction. With 3 or more
+    observations the interval and probability come from the t distribution of the sum of the remaining
+    years' new observations (its variance: the predictions' covariance plus one residual variance a year).
+    With 2, the line through them; with 1, that year's amount repeated.
+    """
+    years = np.asarray(years, dtype=float)
+    amounts = np.asarray(amounts, dtype=float)
+    n = len(years)
+    if n == 0:
+        return Projection()
+    done = float(amounts.sum())
+    future = np.arange(int(years.max()) + 1, period_end + 1, dtype=float)
+    if len(future) == 0:
+        probability = np.nan if target is None else float(_meets(done, target, direction))
+        return Projection(value=done, low=done, high=done, probability_met=probability, model="observed total", n=n)
+    if n == 1:
+        return Projection(value=done + amounts[0] * len(future), model="observed yearly amount repeated", n=n)
+    if n == 2:
+        slope = (amounts[1] - amounts[0]) / (years[1] - years[0])
+        rest = amounts[1] + slope * (future - years[1])
+        return Projection(value=done + float(rest.sum()), model="line through two yearly amounts", n=n)
+    import statsmodels.api as sm
+
+    x0 = years.min()
+    fit = sm.OLS(amounts, sm.add_constant(years - x0)).fit()
+    exog = np.column_stack([np.ones(len(future)), future - x0])
+    ones = np.ones(len(future))
+    total_exog = ones @ exog
+    mean = done + float(total_exog @ fit.params)
+    var = float(total_exog @ fit.cov_params() @ total_exog + len(future) * fit.scale)
+    se = np.sqrt(var)
+    if se > 0:
+        dist = stats.t(df=fit.df_resid, loc=mean, scale=se)
+        low, high = (float(v) for v in dist.ppf([(1 - LEVEL_80) / 2, (1 + LEVEL_80) / 2]))
+        probability = np.nan if target is None else float(dist.sf(target) if direction > 0 else dist.cdf(target))
+    else:
+        low = high = mean
+        probability = np.nan if target is None else float(_meets(mean, target, direction))
+    return Projection(value=mean, low=low, high=high, probability_met=probability,
+                      model="OLS linear trend of yearly amounts", n=n)

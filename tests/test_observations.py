@@ -1,0 +1,98 @@
+"""Observation files: validated like the plan tables; the plan's baselines count as observations."""
+
+import warnings
+
+import pandas as pd
+import pytest
+
+from fuxin_analysis import InputError
+from fuxin_analysis.observations import ObservationWarning, load, read_observations
+
+from .conftest import ROOT
+
+HEADER = "indicator_id,year,value,source,note\n"
+
+
+def _write(tmp_path, text, name="obs.csv", encoding="utf-8"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_shipped_observation_file(plan):
+    obs = read_observations([ROOT / "data" / "observations" / "fuxin_observed.csv"], plan)
+    row = obs.iloc[0]
+    assert (row["indicator_id"], row["year"], row["value"]) == ("fuxin_college_enrolment", 2024, 9800)
+    assert "9800余人" in row["source"]
+
+
+CASES = {
+    "unknown indicator": ("hs_gr,2021,98.5,Bulletin 2021\n", 2, "indicator_id", "hs_gr"),
+    "rate of 130": ("hs_ger,2021,130,Bulletin 2021\n", 2, "value", "130"),
+    "negative count": ("voc_enrolment,2021,-5,Bulletin 2021\n", 2, "value", "-5"),
+    "text in a value": ("hs_ger,2021,high,Bulletin 2021\n", 2, "value", "high"),
+    "percent sign": ("hs_ger,2021,95%,Bulletin 2021\n", 2, "value", "95%"),
+    "year as a float": ("hs_ger,2023.0,98.5,Bulletin 2023\n", 2, "year", "2023.0"),
+    "year in Chinese": ("hs_ger,二〇二三,98.5,Bulletin 2023\n", 2, "year", "二〇二三"),
+    "missing source": ("hs_ger,2021,98.5,\n", 2, "source", None),
+    "NaN value": ("hs_ger,2021,nan,Bulletin 2021\n", 2, "value", "nan"),
+    "duplicate year": ("hs_ger,2021,98.5,Bulletin 2021\nhs_ger,2021,98.6,Bulletin 2021b\n", 3, "year", "2021"),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_observation_gives_one_precise_error(tmp_path, plan, case):
+    body, row, field, value = CASES[case]
+    path = _write(tmp_path, HEADER + body)
+    with pytest.raises(InputError) as info:
+        read_observations([path], plan)
+    err = info.value
+    assert (err.row, err.field) == (row, field), str(err)
+    assert "obs.csv" in str(err) and "\n" not in str(err)
+    if value is not None:
+        assert value in str(err)
+
+
+def test_duplicate_across_files(tmp_path, plan):
+    a = _write(tmp_path, HEADER + "hs_ger,2021,98.5,Bulletin 2021\n", "a.csv")
+    b = _write(tmp_path, HEADER + "hs_ger,2021,98.7,Bureau report\n", "b.csv")
+    with pytest.raises(InputError, match=r"b\.csv, row 2, field 'year': duplicate indicator-year \(also in a\.csv, row 2\)"):
+        read_observations([a, b], plan)
+
+
+def test_missing_column_and_gbk(tmp_path, plan):
+    with pytest.raises(InputError, match="missing column"):
+        read_observations([_write(tmp_path, "indicator_id,year,value\nhs_ger,2021,98\n")], plan)
+    with pytest.raises(InputError, match="GBK"):
+        read_observations([_write(tmp_path, HEADER + "hs_ger,2021,98.5,阜新市统计公报\n", encoding="gbk")], plan)
+
+
+def test_not_a_csv(tmp_path, plan):
+    with pytest.raises(InputError, match="must be a .csv file"):
+        read_observations(["/etc/passwd"], plan)
+    binary = tmp_path / "data.csv"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00binary")
+    with pytest.raises(InputError, match="not a text file"):
+        read_observations([binary], plan)
+
+
+def test_plan_baselines_are_observations_and_win_on_their_year(tmp_path, plan):
+    path = _write(tmp_path, HEADER + "hs_ger,2020,97.0,Bulletin 2020\nhs_ger,2021,98.5,Bulletin 2021\n")
+    with pytest.warns(ObservationWarning, match="hs_ger 2020 observed 97 differs from the plan's baseline 98"):
+        data = load([path], plan)
+    hs = data[data["indicator_id"] == "hs_ger"]
+    assert hs[["year", "value", "origin"]].values.tolist() == [[2020, 98.0, "plan"], [2020, 97.0, "observed"],
+                                                               [2021, 98.5, "observed"]]
+
+
+def test_same_value_on_the_baseline_year_is_silent(tmp_path, plan):
+    path = _write(tmp_path, HEADER + "hs_ger,2020,98,Bulletin 2020\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        load([path], plan)
+
+
+def test_frame_is_checked_like_a_file(plan):
+    frame = pd.DataFrame({"indicator_id": ["hs_ger"], "year": [2021], "value": [130.0], "source": ["x report"]})
+    with pytest.raises(InputError, match=r"<observations frame>, row 2, field 'value'"):
+        load(frame, plan)

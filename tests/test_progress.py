@@ -1,0 +1,158 @@
+"""Status, trend status and totals, against values worked out by hand from the methods' definitions.
+
+Reference case for levels: base 50 in 2020, target 60 in 2025 (higher is better).
+CAGR_req = (60/50)^(1/5) − 1 = 1.2^0.2 − 1 = 0.0371372.
+Required linear change (SDSN) = (60 − 50)/5 = 2 a year.
+"""
+
+import warnings
+
+import pytest
+
+from fuxin_analysis.progress import flow_progress, level_progress, status_from_ratio, target_direction
+
+CAGR_REQ = 1.2 ** 0.2 - 1  # 0.0371372
+
+
+def test_required_cagr_by_hand():
+    assert CAGR_REQ == pytest.approx(0.0371372, abs=1e-7)
+
+
+@pytest.mark.parametrize(
+    ("current", "ratio", "status"),
+    [
+        # (53.8/50)^(1/2) − 1 = 1.0373042 − 1 = 0.0373042; R = 0.0373042/0.0371372 = 1.00450
+        (53.8, 1.00450, "substantial_progress"),
+        # (52.5/50)^(1/2) − 1 = 0.0246951; R = 0.66497
+        (52.5, 0.66497, "moderate_progress"),
+        # (51/50)^(1/2) − 1 = 0.0099505; R = 0.26794
+        (51.0, 0.26794, "limited_progress"),
+        # (49/50)^(1/2) − 1 = −0.0100505; R = −0.27063
+        (49.0, -0.27063, "deterioration"),
+    ],
+)
+def test_cagr_ratio_status_bands(current, ratio, status):
+    out = level_progress(2020, 50, 2022, current, 2025, 60, 1)
+    assert out["cagr_ratio"] == pytest.approx(ratio, abs=1e-4)
+    assert out["status"] == status
+
+
+def test_target_achieved_whatever_the_trend():
+    out = level_progress(2020, 50, 2022, 61, 2025, 60, 1)
+    assert (out["status"], out["trend_status"]) == ("target_achieved", "on_track")
+
+
+@pytest.mark.parametrize(
+    ("current", "observed", "trend"),
+    [
+        (54.0, 2.0, "on_track"),  # (54 − 50)/2 = 2 a year = required
+        (52.5, 1.25, "moderately_improving"),  # 1.25/2 = 62.5% ≥ 50%
+        (51.0, 0.5, "stagnating"),  # 0.5/2 = 25%
+        (49.0, -0.5, "decreasing"),
+    ],
+)
+def test_sdsn_trend_bands(current, observed, trend):
+    out = level_progress(2020, 50, 2022, current, 2025, 60, 1)
+    assert out["required_annual_change"] == pytest.approx(2.0)
+    assert out["observed_annual_change"] == pytest.approx(observed)
+    assert out["trend_status"] == trend
+
+
+def test_maintain_target_holds_then_falls():
+    # compulsory consolidation: 99% in 2020, target 99% in 2025 → CAGR_req = 0
+    held = level_progress(2020, 99, 2022, 99, 2025, 99, 1)
+    assert (held["status"], held["trend_status"]) == ("target_achieved", "on_track")
+    fell = level_progress(2020, 99, 2022, 98.5, 2025, 99, 1)
+    assert fell["status"] == "deterioration"
+    assert fell["observed_annual_change"] == pytest.approx(-0.25)  # (98.5 − 99)/2
+    assert fell["trend_status"] == "decreasing"
+
+
+def test_lower_is_better_target():
+    # 3 visits in 2020, at most 1 by 2025, 2 in 2022; d = −1
+    # CAGR_req = (1/3)^(1/5) − 1 = −0.197258; CAGR_obs = (2/3)^(1/2) − 1 = −0.183503
+    # R = (+1)(−1)(−0.183503)/0.197258 = 0.93027 → moderate progress
+    assert target_direction("<=", "decrease") == -1
+    out = level_progress(2020, 3, 2022, 2, 2025, 1, -1)
+    assert out["cagr_ratio"] == pytest.approx(0.93027, abs=1e-4)
+    assert out["status"] == "moderate_progress"
+    # SDSN: required (1 − 3)/5 = −0.4 a year, observed (2 − 3)/2 = −0.5 a year: faster than required
+    assert out["trend_status"] == "on_track"
+    assert level_progress(2020, 3, 2023, 1, 2025, 1, -1)["status"] == "target_achieved"
+
+
+def test_zero_base_is_replaced_with_a_warning():
+    # base 0 → 0.001: CAGR_obs = (4/0.001)^(1/2) − 1 = 62.245553; CAGR_req = (10/0.001)^(1/5) − 1 = 5.309573
+    # R = 62.245553/5.309573 = 11.72326
+    with pytest.warns(UserWarning, match="base value is zero"):
+        out = level_progress(2020, 0, 2022, 4, 2025, 10, 1)
+    assert out["cagr_ratio"] == pytest.approx(11.72326, abs=1e-4)
+    assert out["status"] == "substantial_progress"
+
+
+def test_single_observation():
+    # only the base (2020): nothing observed since, so no status…
+    out = level_progress(2020, 75, 2020, 75, 2025, 80, 1)
+    assert (out["status"], out["trend_status"]) == ("not_available", "not_available")
+    assert out["required_annual_change"] == pytest.approx(1.0)  # (80 − 75)/5
+    # …unless the base already meets the target (Open SDG checks the current value first)
+    met = level_progress(2020, 95, 2020, 95, 2025, 95, 1)
+    assert (met["status"], met["trend_status"]) == ("target_achieved", "on_track")
+
+
+def test_opposite_signs_not_available():
+    assert level_progress(2020, 5, 2022, -1, 2025, 10, 1)["status"] == "not_available"
+
+
+def test_status_thresholds_edges():
+    assert status_from_ratio(0.95, False) == "substantial_progress"
+    assert status_from_ratio(0.9499, False) == "moderate_progress"
+    assert status_from_ratio(0.6, False) == "moderate_progress"
+    assert status_from_ratio(0.0, False) == "limited_progress"
+    assert status_from_ratio(-1e-9, False) == "deterioration"
+
+
+def test_period_total_on_pace():
+    # 300 head teachers in 2021–2025; 50 in 2021 and 70 in 2022: total 120
+    # P = (120/300)/(2/5) = 0.4/0.4 = 1.0 → substantial progress, on track
+    out = flow_progress([2021, 2022], [50, 70], 2021, 2025, 300, "flow_total")
+    assert out["cagr_ratio"] == pytest.approx(1.0)
+    assert (out["status"], out["trend_status"]) == ("substantial_progress", "on_track")
+    assert out["required_annual_change"] == pytest.approx(60)  # 300/5
+    assert out["observed_annual_change"] == pytest.approx(60)  # 120/2
+    assert out["latest_value"] == 120
+
+
+def test_period_total_behind_pace():
+    # 40 in 2021: P = (40/300)/(1/5) = 0.6667 → moderate progress; trend ≥ 0.5 → moderately improving
+    out = flow_progress([2021], [40], 2021, 2025, 300, "flow_total")
+    assert out["cagr_ratio"] == pytest.approx(2 / 3)
+    assert (out["status"], out["trend_status"]) == ("moderate_progress", "moderately_improving")
+
+
+def test_range_target_met_at_its_low_end():
+    # 1–2 high-level vocational schools: one built in 2022 meets the range
+    out = flow_progress([2021, 2022], [0, 1], 2021, 2025, 1, "flow_total")
+    assert out["status"] == "target_achieved"
+
+
+def test_yearly_average_target():
+    # at least 10,000 person-times a year: 9,000 and 12,000 → average 10,500 ≥ 10,000
+    out = flow_progress([2021, 2022], [9000, 12000], 2021, 2025, 10000, "flow_per_year")
+    assert out["status"] == "target_achieved"
+    assert out["cagr_ratio"] == pytest.approx(1.05)
+    short = flow_progress([2021, 2022], [6000, 8000], 2021, 2025, 10000, "flow_per_year")
+    assert short["cagr_ratio"] == pytest.approx(0.7)  # 7,000/10,000
+    assert (short["status"], short["trend_status"]) == ("moderate_progress", "moderately_improving")
+
+
+def test_gap_in_yearly_amounts_warns():
+    with pytest.warns(UserWarning, match="1 year"):
+        flow_progress([2021, 2023], [50, 70], 2021, 2025, 300, "flow_total")
+
+
+def test_no_yearly_amounts():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = flow_progress([], [], 2021, 2025, 300, "flow_total")
+    assert out["status"] == "not_available"
