@@ -65,3 +65,19 @@ def backtest(series: pd.DataFrame, fit_until: int, year: int, lower: float = 0.0
             "damped": damped, "damped_error": damped - actual_value,
         })
     return pd.DataFrame(rows)
+
+
+def summary(table: pd.DataFrame) -> pd.DataFrame:
+    """Mean absolute error of each method over the indicators of :func:`backtest` that all methods projected,
+    and how often the actual value fell inside the OLS 80% prediction interval."""
+    common = table.dropna(subset=["error", "naive_error", "damped_error"])
+    interval = table.dropna(subset=["low_80"])
+    return pd.DataFrame({
+        "method": ["OLS trend, logit scale (used for the scorecard)", "naive two-point line",
+                   "Holt damped trend, logit scale (exploratory)"],
+        "indicators": [len(common)] * 3,
+        "mean_absolute_error": [common["error"].abs().mean(), common["naive_error"].abs().mean(),
+                                common["damped_error"].abs().mean()],
+        "all_indicators_mae": [table["error"].abs().mean(), table["naive_error"].abs().mean(), np.nan],
+        "inside_80_share": [interval["inside_80"].astype(float).mean() if len(interval) else np.nan, np.nan, np.nan],
+    })

@@ -133,3 +133,175 @@ def counts_chart(plan: Plan, language: Language = "both") -> Figure:
     ax.set_title(label("规划中的量化表述（按领域）", "The plan's quantified statements by domain", language))
     fig.tight_layout()
     return fig
+
+
+PATH_STYLES = {"linear": ("--", "线性", "linear"), "compound": (":", "复合增长", "compound"),
+               "logistic": ("-.", "逻辑斯蒂", "logistic")}
+OBSERVED_COLOR = "#1f77b4"
+STATUS_COLORS = {
+    "target_achieved": "#1a9850", "substantial_progress": "#91cf60", "moderate_progress": "#fee08b",
+    "limited_progress": "#fc8d59", "deterioration": "#d73027", "not_available": "#d9d9d9",
+}
+
+
+def _level_panel(ax: plt.Axes, st: pd.Series, series: pd.DataFrame, row: pd.Series, language: Language) -> None:
+    from .projection import trend_path
+    from .trajectory import required_path
+
+    target, target_year = row["target_value"], int(row["target_year"])
+    bounded = st["kind"] in ("rate", "ratio") and pd.notna(st["upper_bound"])
+    upper = st["upper_bound"] if bounded else None
+    if pd.notna(row["baseline_value"]) and row["baseline_year"] < target_year:
+        path = required_path(int(row["baseline_year"]), row["baseline_value"], target_year, target, upper)
+        for name, (ls, zh, en) in PATH_STYLES.items():
+            if path[name].notna().all():
+                ax.plot(path["year"], path[name], ls=ls, color=TARGET_COLOR, lw=1, alpha=0.8,
+                        label=label(f"所需路径（{zh}）", f"required path ({en})", language))
+    if len(series) >= 2:
+        trend = trend_path(series["year"].to_numpy(float), series["value"].to_numpy(float), target_year,
+                           st["lower_bound"] if bounded else None, upper)
+        ax.plot(trend["year"], trend["fit"], color=OBSERVED_COLOR, lw=1.2, label=label("趋势", "trend", language))
+        if trend["low_80"].notna().any():
+            ax.fill_between(trend["year"], trend["low_80"], trend["high_80"], color=OBSERVED_COLOR, alpha=0.15,
+                            label=label("80%预测区间", "80% prediction interval", language))
+    plan_pts = series[series["origin"] == "plan"]
+    obs_pts = series[series["origin"] == "observed"]
+    if len(plan_pts):
+        ax.scatter(plan_pts["year"], plan_pts["value"], color=BASELINE_COLOR, zorder=3,
+                   label=label("规划基线", "plan baseline", language))
+    if len(obs_pts):
+        ax.scatter(obs_pts["year"], obs_pts["value"], color=OBSERVED_COLOR, zorder=3,
+                   label=label("观测值", "observed", language))
+    ax.scatter([target_year], [target], marker="D", color=TARGET_COLOR, zorder=4, label=label("目标", "target", language))
+
+
+def _flow_panel(ax: plt.Axes, st: pd.Series, series: pd.DataFrame, row: pd.Series, language: Language) -> None:
+    from .trajectory import required_total_path
+
+    start, end = int(st["period_start"]), int(row["target_year"])
+    total = row["target_value"] * (end - start + 1 if st["kind"] == "flow_per_year" else 1)
+    path = required_total_path(start, end, total)
+    ax.plot(path["year"], path["cumulative"], ls="--", color=TARGET_COLOR, lw=1,
+            label=label("所需累计（均匀进度）", "required running total (even pace)", language))
+    inside = series[(series["year"] >= start) & (series["year"] <= end)].sort_values("year")
+    if len(inside):
+        ax.plot(inside["year"], inside["value"].cumsum(), marker="o", color=OBSERVED_COLOR,
+                label=label("观测累计", "observed running total", language))
+    if pd.notna(row["projected_value"]):
+        projected = row["projected_value"] * (end - start + 1 if st["kind"] == "flow_per_year" else 1)
+        low = row["projected_low_80"] * (end - start + 1 if st["kind"] == "flow_per_year" else 1)
+        high = row["projected_high_80"] * (end - start + 1 if st["kind"] == "flow_per_year" else 1)
+        yerr = None if pd.isna(low) else [[projected - low], [high - projected]]
+        ax.errorbar([end], [projected], yerr=yerr, fmt="s", color=OBSERVED_COLOR, capsize=3,
+                    label=label("预测总量", "projected total", language))
+    ax.scatter([end], [total], marker="D", color=TARGET_COLOR, zorder=4, label=label("目标", "target", language))
+
+
+def trajectory_panels(plan: Plan, data: pd.DataFrame, assessment: pd.DataFrame, language: Language = "both",
+                      ncols: int = 3, empty_totals: bool = False) -> Figure | None:
+    """One panel per target of ``assessment`` that has something to draw: required paths from the base to the
+    target (linear, compound, logistic for bounded rates), observations, the trend with its 80% band; for
+    totals, the running total against an even pace (only once a yearly amount is observed, unless
+    ``empty_totals``). ``data`` is :func:`fuxin_analysis.observations.load`. None when nothing is drawable."""
+    statements = plan.targets().set_index("statement_id")
+    drawable = []
+    for _, row in assessment.iterrows():
+        st = statements.loc[row["statement_id"]]
+        series = data[data["indicator_id"] == row["indicator_id"]].sort_values("year")
+        if st["kind"] in ("flow_total", "flow_per_year"):
+            in_period = series[(series["year"] >= st["period_start"]) & (series["year"] <= st["period_end"])]
+            if empty_totals or len(in_period):
+                drawable.append((st, series, row))
+        elif pd.notna(row["baseline_value"]) or len(series):
+            drawable.append((st, series, row))
+    if not drawable:
+        return None
+    ncols = min(ncols, len(drawable))
+    nrows = -(-len(drawable) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 3.6 * nrows), squeeze=False)
+    for ax, (st, series, row) in zip(axes.flat, drawable, strict=False):
+        if st["kind"] in ("flow_total", "flow_per_year"):
+            _flow_panel(ax, st, series, row, language)
+        else:
+            _level_panel(ax, st, series, row, language)
+        ax.set_title(indicator_label(row["name_zh"], row["name_en"], language, 38), fontsize=9)
+        ax.tick_params(labelsize=8)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+    for ax in list(axes.flat)[len(drawable):]:
+        ax.set_visible(False)
+    handles, labels = {}, {}
+    for ax in axes.flat:
+        for h, lab in zip(*ax.get_legend_handles_labels(), strict=True):
+            handles.setdefault(lab, h)
+    fig.legend(list(handles.values()), list(handles.keys()), loc="lower center", ncol=max(ncols, 2), fontsize=8,
+               bbox_to_anchor=(0.5, -0.02 - 0.04 / nrows))
+    fig.tight_layout(rect=(0, 0.06 / nrows + 0.02, 1, 1))
+    return fig
+
+
+def backtest_chart(national: pd.DataFrame, table: pd.DataFrame, fit_until: int, year: int,
+                   language: Language = "both") -> Figure:
+    """National series with the fit up to ``fit_until``, the projection for ``year`` (80% band) and the naive
+    two-point line, against the value the bulletin reported for ``year``."""
+    from .backtest import naive_two_point
+    from .projection import trend_path
+
+    ids = list(table["indicator_id"])
+    ncols = 3
+    nrows = -(-len(ids) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 3.4 * nrows), squeeze=False)
+    for ax, ind in zip(axes.flat, ids, strict=False):
+        s = national[national["indicator_id"] == ind].sort_values("year")
+        fit = s[s["year"] <= fit_until]
+        trend = trend_path(fit["year"].to_numpy(float), fit["value"].to_numpy(float), year, 0, 100)
+        ax.plot(trend["year"], trend["fit"], color=OBSERVED_COLOR, lw=1.2, label=label("OLS趋势（logit）", "OLS trend (logit)", language))
+        if trend["low_80"].notna().any():
+            ax.fill_between(trend["year"], trend["low_80"], trend["high_80"], color=OBSERVED_COLOR, alpha=0.15,
+                            label=label("80%预测区间", "80% prediction interval", language))
+        last2 = fit.tail(2)
+        naive_end = naive_two_point(last2["year"].to_numpy(float), last2["value"].to_numpy(float), year)
+        ax.plot([last2["year"].iloc[0], year], [last2["value"].iloc[0], naive_end], ls=":", color="#555555",
+                label=label("两点直线外推", "naive two-point line", language))
+        ax.scatter(fit["year"], fit["value"], color=BASELINE_COLOR, s=18, zorder=3,
+                   label=label(f"拟合用数据（至{fit_until}年）", f"data used (to {fit_until})", language))
+        later = s[s["year"] > fit_until]
+        ax.scatter(later["year"], later["value"], color=TARGET_COLOR, s=22, zorder=3,
+                   label=label("之后公布的数据", "published later", language))
+        name = s.iloc[0]
+        ax.set_title(indicator_label(name["name_zh"], name["name_en"], language, 38), fontsize=9)
+        ax.tick_params(labelsize=8)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+    for ax in list(axes.flat)[len(ids):]:
+        ax.set_visible(False)
+    handles = {}
+    for ax in axes.flat:
+        for h, lab in zip(*ax.get_legend_handles_labels(), strict=True):
+            handles.setdefault(lab, h)
+    fig.legend(list(handles.values()), list(handles.keys()), loc="lower center", ncol=3, fontsize=8,
+               bbox_to_anchor=(0.5, -0.02 - 0.04 / nrows))
+    fig.tight_layout(rect=(0, 0.06 / nrows + 0.02, 1, 1))
+    return fig
+
+
+def status_chart(assessment: pd.DataFrame, language: Language = "both") -> Figure:
+    """How many targets have each status, by domain (stacked bars in the Open SDG status colours)."""
+    from .progress import STATUS_LABELS
+
+    counts = pd.crosstab(assessment["domain"], assessment["status"]).reindex(
+        columns=list(STATUS_LABELS), fill_value=0)
+    counts = counts.loc[[d for d in DOMAINS if d in counts.index]]
+    fig, ax = plt.subplots(figsize=(9, 0.45 * len(counts) + 1.8))
+    left = np.zeros(len(counts))
+    for status in STATUS_LABELS:
+        values = counts[status].to_numpy()
+        ax.barh(np.arange(len(counts)), values, left=left, color=STATUS_COLORS[status], edgecolor="white",
+                label=label(*STATUS_LABELS[status], language))
+        left += values
+    ax.set_yticks(np.arange(len(counts)))
+    ax.set_yticklabels([domain_name(d, language) for d in counts.index], fontsize=9)
+    ax.invert_yaxis()
+    ax.set_xlabel(label("目标数", "targets", language))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.3 / len(counts)), ncol=3, fontsize=8)
+    ax.set_title(label("各领域目标的进展状态", "Status of the targets by domain", language))
+    fig.tight_layout()
+    return fig

@@ -127,8 +127,9 @@ def combine(plan: Plan, observed: pd.DataFrame) -> pd.DataFrame:
     return out.drop(columns="_o").reset_index(drop=True)
 
 
-def load(observations: pd.DataFrame | Iterable[str | Path] | None, plan: Plan) -> pd.DataFrame:
-    """Observations given as a frame or as CSV paths, validated and combined with the plan's baselines."""
+def load(observations: pd.DataFrame | Iterable[str | Path] | None, plan: Plan, as_of: int | None = None) -> pd.DataFrame:
+    """Observations given as a frame or as CSV paths, validated and combined with the plan's baselines;
+    with ``as_of``, only the years up to it."""
     if observations is None:
         observed = empty()
     elif isinstance(observations, pd.DataFrame):
@@ -137,7 +138,8 @@ def load(observations: pd.DataFrame | Iterable[str | Path] | None, plan: Plan) -
         observed = read_observations([observations], plan)
     else:
         observed = read_observations(list(observations), plan)
-    return combine(plan, observed)
+    data = combine(plan, observed)
+    return data if as_of is None else data[data["year"] <= as_of].reset_index(drop=True)
 
 
 def _check_frame(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:

@@ -2,8 +2,9 @@
 
 Methods (each cited in the notebooks):
 
-1. **Status** — the Open SDG progress measure (Statistics Canada, inspired by Eurostat; open-sdg
-   documentation "progress-methodology", sdg-build ``ProgressMeasure.py``, method 2 "quantitative target").
+1. **Status** — the Open SDG progress measure (Statistics Canada, inspired by Eurostat; Open SDG
+   documentation ``docs/progress-methodology.md`` in github.com/open-sdg/open-sdg, and sdg-build
+   ``sdg/ProgressMeasure.py``, method 2 "quantitative target", default thresholds 0.95 / 0.6 / 0).
    CAGR_obs = (current/base)^(1/(t−t0)) − 1, CAGR_req = (target/base)^(1/(T−t0)) − 1,
    R = sign·d·CAGR_obs/|CAGR_req| (d = +1 when higher is better, −1 when lower is better; sign = −1 for a
    negative base). ``target_achieved`` when the current value meets the target, else ``substantial_progress``
@@ -234,9 +235,7 @@ def assess(plan: Plan | str | Path, observations: pd.DataFrame | list[str | Path
     base_year_plan = plan.meta.baseline_year
     if as_of is not None and as_of < base_year_plan:
         raise ValueError(f"as_of {as_of} is before the plan's baseline year {base_year_plan}")
-    data = obs_mod.load(observations, plan)
-    if as_of is not None:
-        data = data[data["year"] <= as_of]
+    data = obs_mod.load(observations, plan, as_of)
     # one value per indicator-year for calculations: the plan's figure where both exist
     data = data.drop_duplicates(["indicator_id", "year"], keep="first")
     by_indicator = {k: g for k, g in data.groupby("indicator_id", sort=False)}

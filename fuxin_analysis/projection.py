@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from scipy import stats
 
 from .trajectory import expit, logit
@@ -145,3 +146,30 @@ def project_total(years: np.ndarray, amounts: np.ndarray, period_start: int, per
         probability = np.nan if target is None else float(_meets(mean, target, direction))
     return Projection(value=mean, low=low, high=high, probability_met=probability,
                       model="OLS linear trend of yearly amounts", n=n)
+
+
+def trend_path(years: np.ndarray, values: np.ndarray, until: int, lower: float | None = None,
+               upper: float | None = None) -> pd.DataFrame:
+    """The fitted trend for each year from the first observation to ``until``, with the 80% prediction band
+    (the same model as :func:`project_level`; a line without band for two observations; empty for fewer)."""
+    years = np.asarray(years, dtype=float)
+    values = np.asarray(values, dtype=float)
+    grid = np.arange(int(years.min()) if len(years) else until, until + 1, dtype=float)
+    out = pd.DataFrame({"year": grid.astype(int), "fit": np.nan, "low_80": np.nan, "high_80": np.nan})
+    if len(years) < 2 or len(np.unique(years)) < 2:
+        return out.iloc[0:0]
+    scale = _Scale(lower, upper)
+    z = scale.forward(values)
+    if len(years) == 2:
+        slope = (z[1] - z[0]) / (years[1] - years[0])
+        out["fit"] = scale.back(z[0] + slope * (grid - years[0]))
+        return out
+    import statsmodels.api as sm
+
+    x0 = years.min()
+    fit = sm.OLS(z, sm.add_constant(years - x0)).fit()
+    frame = fit.get_prediction(np.column_stack([np.ones(len(grid)), grid - x0])).summary_frame(alpha=1 - LEVEL_80)
+    out["fit"] = scale.back(frame["mean"].to_numpy())
+    out["low_80"] = scale.back(frame["obs_ci_lower"].to_numpy())
+    out["high_80"] = scale.back(frame["obs_ci_upper"].to_numpy())
+    return out

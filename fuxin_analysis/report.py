@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,13 @@ def export_html(notebook: Path, target: Path) -> Page:
     body, _ = exporter.from_notebook_node(nb)
     target.write_text(body, encoding="utf-8")
     return Page(file=target.name, title=title)
+
+
+def write_scorecard(assessment: pd.DataFrame, target: Path) -> Path:
+    """``scorecard.csv``: every column of :func:`fuxin_analysis.assess`, UTF-8 with BOM (opens in Excel with Chinese
+    intact), floats with 10 significant digits so that reruns give identical bytes."""
+    assessment.to_csv(target, index=False, encoding="utf-8-sig", float_format="%.10g", lineterminator="\n")
+    return target
 
 
 def heading(title: str) -> str:

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from .params import load_params
 from .plan import load_plan
-from .report import Page, export_html, write_index
+from .progress import assess
+from .report import Page, export_html, write_index, write_scorecard
 
 #: The project's notebooks, beside the package in the source tree.
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
@@ -60,7 +61,8 @@ def run(params_file: str | Path, output: str | Path | None = None, notebook_dir:
     """
     params_file = Path(params_file)
     params, nb_params = load_params(params_file)
-    load_plan(nb_params["plan_dir"])  # fail on a bad plan before any kernel starts
+    plan = load_plan(nb_params["plan_dir"])  # fail on bad inputs before any kernel starts
+    scorecard = assess(plan, nb_params["observations"], as_of=params.as_of)
     dest = Path(output) if output is not None else Path("reports") / params_file.stem
     dest.parent.mkdir(parents=True, exist_ok=True)
     staging = dest.parent / f".{dest.name}.staging-{os.getpid()}"
@@ -76,6 +78,7 @@ def run(params_file: str | Path, output: str | Path | None = None, notebook_dir:
             pages.append(export_html(executed, staging / f"{nb.stem}.html"))
         if not pages:
             raise RunError(f"no notebooks found in {notebook_dir}")
+        write_scorecard(scorecard, staging / "scorecard.csv")
         write_index(staging, params.title, pages, started)
     except BaseException:
         failed = dest.parent / f"{dest.name}.failed-{started:%Y%m%d-%H%M%S}"

@@ -170,3 +170,88 @@ def plan_facts(plan: Plan, language: Language = "both") -> pd.DataFrame:
     ]
     return pd.DataFrame({label("内容", "Value", language, " "): [v for _, v in rows]},
                         index=pd.Index([label(*k, language) for k, _ in rows], name=label("项目", "Item", language, " ")))
+
+
+def display_scorecard(assessment: pd.DataFrame, language: Language = "both") -> pd.DataFrame:
+    """:func:`fuxin_analysis.assess` formatted for reading, indexed by domain and indicator."""
+    from .progress import STATUS_LABELS, TREND_LABELS
+
+    h = {k: label(zh, en, language, " ") for k, (zh, en) in {
+        "domain": ("领域", "Domain"), "indicator": ("指标", "Indicator"), "target": ("目标", "Target"),
+        "baseline": ("基线", "Baseline"), "latest": ("最新观测", "Latest"), "status": ("进展状态", "Status"),
+        "trend": ("趋势", "Trend"), "projection": ("预测（80%区间）", "Projection (80% interval)"),
+        "probability": ("达标概率", "P(target met)"), "pace": ("所需进度/“十三五”进度", "Pace needed / 2016–2020"),
+    }.items()}
+
+    def value_year(v: float, y: float, unit: str) -> str:
+        return "—" if pd.isna(v) else f"{format_value(v, unit, language)} ({int(y)})"
+
+    def projection(r: pd.Series) -> str:
+        if pd.isna(r["projected_value"]):
+            return "—"
+        text = format_value(round(r["projected_value"], 1), r["unit"], language)
+        if pd.notna(r["projected_low_80"]):
+            text += (f" [{format_value(round(r['projected_low_80'], 1), r['unit'], language)}–"
+                     f"{format_value(round(r['projected_high_80'], 1), r['unit'], language)}]")
+        return text
+
+    a = assessment
+    return pd.DataFrame({
+        h["domain"]: [domain_name(d, language) for d in a["domain"]],
+        h["indicator"]: [label(z, e, language) for z, e in zip(a["name_zh"], a["name_en"], strict=True)],
+        h["target"]: [f"{format_target(c, v, u, language, hi)} ({y})" for c, v, u, hi, y in
+                      zip(a["comparator"], a["target_value"], a["unit"], a["target_value_high"], a["target_year"],
+                          strict=True)],
+        h["baseline"]: [value_year(v, y, u) for v, y, u in zip(a["baseline_value"], a["baseline_year"], a["unit"],
+                                                               strict=True)],
+        h["latest"]: [value_year(v, y, u) for v, y, u in zip(a["latest_value"], a["latest_year"], a["unit"],
+                                                             strict=True)],
+        h["status"]: [label(*STATUS_LABELS[s], language) for s in a["status"]],
+        h["trend"]: [label(*TREND_LABELS[s], language) for s in a["trend_status"]],
+        h["projection"]: [projection(r) for _, r in a.iterrows()],
+        h["probability"]: ["—" if pd.isna(p) else f"{p:.0%}" for p in a["probability_met"]],
+        h["pace"]: ["—" if pd.isna(p) else f"{p:.2f}×" for p in a["pace_required_vs_history"]],
+    }).set_index([h["domain"], h["indicator"]])
+
+
+def style_scorecard(shown: pd.DataFrame, assessment: pd.DataFrame) -> pd.io.formats.style.Styler:
+    """The scorecard with each status cell in the Open SDG status colour; all text HTML-escaped."""
+    from .charts import STATUS_COLORS
+
+    colors = [f"background-color: {STATUS_COLORS[s]}" for s in assessment["status"]]
+    status_col = shown.columns[4]
+
+    def paint(column: pd.Series) -> list[str]:
+        return colors if column.name == status_col else [""] * len(column)
+
+    return (shown.style.format(escape="html").format_index(escape="html", axis=0)
+            .format_index(escape="html", axis=1).apply(paint, axis=0))
+
+
+def thresholds_table(language: Language = "both") -> pd.DataFrame:
+    """The status and trend rules with their thresholds, for the notebooks' method sections."""
+    from .progress import STATUS_LABELS, TREND_LABELS
+
+    status_rules = {
+        "target_achieved": ("当前值已达到目标（不论趋势）", "current value meets the target (whatever the trend)"),
+        "substantial_progress": ("R ≥ 0.95", "R ≥ 0.95"),
+        "moderate_progress": ("0.6 ≤ R < 0.95", "0.6 ≤ R < 0.95"),
+        "limited_progress": ("0 ≤ R < 0.6", "0 ≤ R < 0.6"),
+        "deterioration": ("R < 0", "R < 0"),
+        "not_available": ("基线之后无观测值，或基线与当前值符号相反",
+                          "no observation after the base, or base and current of opposite signs"),
+    }
+    trend_rules = {
+        "on_track": ("实际年均变化 ≥ 所需年均变化（或已达标）", "observed ≥ required (or target achieved)"),
+        "moderately_improving": ("达到所需的50%及以上", "≥ 50% of required"),
+        "stagnating": ("达到所需的0–50%", "0 to 50% of required"),
+        "decreasing": ("< 0", "< 0"),
+        "not_available": ("基线之后无观测值", "no observation after the base"),
+    }
+    rows = [(label("进展状态 (Open SDG)", "Status (Open SDG)", language), label(*STATUS_LABELS[k], language),
+             label(*rule, language) if rule[0] != rule[1] else rule[0]) for k, rule in status_rules.items()]
+    rows += [(label("趋势 (SDSN)", "Trend (SDSN)", language), label(*TREND_LABELS[k], language),
+              label(*rule, language) if rule[0] != rule[1] else rule[0]) for k, rule in trend_rules.items()]
+    return pd.DataFrame(rows, columns=[label("方法", "Method", language, " "), label("类别", "Category", language, " "),
+                                       label("规则", "Rule", language, " ")]).set_index(
+        [label("方法", "Method", language, " "), label("类别", "Category", language, " ")])

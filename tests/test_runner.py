@@ -7,8 +7,10 @@ import sys
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 
+from fuxin_analysis.progress import COLUMNS
 from fuxin_analysis.runner import RunError, run
 
 from .conftest import PLAN_DIR, ROOT
@@ -17,7 +19,8 @@ XSS_TITLE = "<script>alert(1)</script> 阜新"
 
 
 def _params(folder: Path, **extra) -> Path:
-    lines = [f'plan_dir: "{PLAN_DIR}"', 'language: "en"', f"title: {json.dumps(XSS_TITLE)}"]
+    lines = [f'plan_dir: "{PLAN_DIR}"', 'language: "en"', f"title: {json.dumps(XSS_TITLE)}",
+             f'observations: ["{ROOT / "data" / "observations" / "fuxin_observed.csv"}"]']
     lines += [f"{k}: {v}" for k, v in extra.items()]
     path = folder / "params.yaml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -40,7 +43,8 @@ def report(tmp_path_factory):
 
 def test_report_files(report):
     names = {p.name for p in report.iterdir()}
-    assert {"index.html", "01_baselines.html", "01_baselines.ipynb"} <= names
+    assert {"index.html", "scorecard.csv", *(f"{n}.{ext}" for n in ("01_baselines", "02_trajectories", "03_scorecard")
+                                            for ext in ("html", "ipynb"))} <= names
     assert not list(report.parent.glob(".out.staging-*"))  # staging folder moved into place
 
 
@@ -60,11 +64,24 @@ def test_page_has_no_code_and_shows_the_escaped_title(report):
     assert "excellent head teachers" in page  # language "en" reached the notebook
 
 
+def test_scorecard_csv(report):
+    table = pd.read_csv(report / "scorecard.csv", encoding="utf-8-sig").set_index("statement_id")
+    assert list(table.reset_index().columns) == COLUMNS
+    # 95% in 2020 meets "95%以上": achieved; the college's 9,800 (2024) is the only observation after 2020
+    assert table.loc["t_preschool_ger_2025", "status"] == "target_achieved"
+    college = table.loc["t_fuxin_college_enrolment_2025"]
+    assert (college["latest_value"], college["latest_year"], college["status"]) == (9800, 2024, "not_available")
+    assert table.loc["t_excellent_head_teachers_2021_2025", "pace_required_vs_history"] == pytest.approx(60 / 33)
+
+
 def test_parameters_reached_the_notebook(report):
     nb = nbformat.read(report / "01_baselines.ipynb", as_version=4)
     injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
     assert 'language = "en"' in injected.source
     assert "observations" not in injected.source  # only parameters the notebook declares
+    nb2 = nbformat.read(report / "02_trajectories.ipynb", as_version=4)
+    injected2 = next(c for c in nb2.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert "fuxin_observed.csv" in injected2.source
 
 
 def test_failing_notebook_keeps_the_previous_report(tmp_path):
