@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from . import observations as obs_mod
-from .plan import Plan, load_plan
+from .plan import DOMAINS, Plan, load_plan
 from .projection import Projection, project_level, project_total
 
 #: Open SDG's default thresholds for a quantitative target (sdg-build ``get_progress_thresholds``, method 2).
@@ -225,7 +225,7 @@ def _history_pace(plan: Plan, indicator_id: str) -> tuple[float, float, float]:
 
 def assess(plan: Plan | str | Path, observations: pd.DataFrame | list[str | Path] | str | Path | None = None,
            as_of: int | None = None) -> pd.DataFrame:
-    """One row per target of ``plan``: status, trend status, projection and pace (see the module docstring).
+    """One row per target of ``plan`` (by domain, then as listed): status, trend, projection and pace (module docstring).
 
     ``observations`` is a frame or CSV paths of ``indicator_id, year, value, source[, note]``; the plan's own
     baselines are added as observations of the baseline year. ``as_of`` keeps only observations up to that year.
@@ -240,7 +240,9 @@ def assess(plan: Plan | str | Path, observations: pd.DataFrame | list[str | Path
     data = data.drop_duplicates(["indicator_id", "year"], keep="first")
     by_indicator = {k: g for k, g in data.groupby("indicator_id", sort=False)}
     rows = []
-    for _, st in plan.targets().iterrows():
+    targets = plan.targets()
+    targets = targets.iloc[targets["domain"].map(DOMAINS.index).argsort(kind="stable")]
+    for _, st in targets.iterrows():
         rows.append(_assess_target(plan, st, by_indicator.get(st["indicator_id"]), base_year_plan))
     return pd.DataFrame(rows, columns=COLUMNS).astype({"n_observations": "int64"})
 

@@ -172,6 +172,10 @@ def plan_facts(plan: Plan, language: Language = "both") -> pd.DataFrame:
                         index=pd.Index([label(*k, language) for k, _ in rows], name=label("项目", "Item", language, " ")))
 
 
+#: Position of the status column in :func:`display_scorecard` (after target, baseline, latest).
+SCORECARD_STATUS_COLUMN = 3
+
+
 def display_scorecard(assessment: pd.DataFrame, language: Language = "both") -> pd.DataFrame:
     """:func:`fuxin_analysis.assess` formatted for reading, indexed by domain and indicator."""
     from .progress import STATUS_LABELS, TREND_LABELS
@@ -219,7 +223,7 @@ def style_scorecard(shown: pd.DataFrame, assessment: pd.DataFrame) -> pd.io.form
     from .charts import STATUS_COLORS
 
     colors = [f"background-color: {STATUS_COLORS[s]}" for s in assessment["status"]]
-    status_col = shown.columns[4]
+    status_col = shown.columns[SCORECARD_STATUS_COLUMN]
 
     def paint(column: pd.Series) -> list[str]:
         return colors if column.name == status_col else [""] * len(column)

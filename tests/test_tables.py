@@ -66,3 +66,22 @@ def test_display_table_languages(plan, language):
     assert row.iloc[2] == ("165人" if language != "en" else "165 persons")
     assert row.iloc[4] == ("300人" if language != "en" else "300 persons")
     assert row.iloc[7] == "1.82×"
+
+
+def test_scorecard_colours_the_status_column(plan):
+    from fuxin_analysis import assess
+    from fuxin_analysis.charts import STATUS_COLORS
+    from fuxin_analysis.tables import display_scorecard, style_scorecard
+
+    assessment = assess(plan)
+    shown = display_scorecard(assessment, "en")
+    html = style_scorecard(shown, assessment).to_html()
+    assert shown.columns[3] == "Status"
+    first = assessment.iloc[0]
+    assert first["status"] == "target_achieved" and shown.iloc[0, 3] == "Target achieved"
+    css = html.split("</style>")[0]
+    green_rule = next(block for block in css.split("}") if STATUS_COLORS["target_achieved"] in block)
+    assert "_row0_col3" in green_rule and "col4" not in css  # the status column, and only it
+    # rows grouped by domain: each domain's rows are contiguous
+    domains = list(assessment["domain"])
+    assert all(d not in domains[domains.index(d) + domains.count(d):] for d in set(domains))
