@@ -156,3 +156,13 @@ def test_no_yearly_amounts():
         warnings.simplefilter("error")
         out = flow_progress([], [], 2021, 2025, 300, "flow_total")
     assert out["status"] == "not_available"
+
+
+def test_zero_target_is_replaced_with_a_warning():
+    # 4 in 2020, at most 0 by 2025 (d = −1), 2 in 2022; target → 0.001
+    # CAGR_req = (0.001/4)^(1/5) − 1 = 0.190365 − 1 = −0.809635; CAGR_obs = (2/4)^(1/2) − 1 = −0.292893
+    # R = (+1)(−1)(−0.292893)/0.809635 = 0.36176 → limited progress
+    with pytest.warns(UserWarning, match="target is zero"):
+        out = level_progress(2020, 4, 2022, 2, 2025, 0, -1)
+    assert out["cagr_ratio"] == pytest.approx(0.36176, abs=1e-4)
+    assert out["status"] == "limited_progress"
