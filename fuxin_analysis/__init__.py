@@ -27,7 +27,7 @@ def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
         return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
     if name in {"plan", "provenance", "tables", "charts", "labels", "fonts", "params", "runner", "report",
-                "errors", "inputs", "notebook",
+                "errors", "inputs", "notebook", "manifest",
                 "observations", "progress", "projection", "trajectory", "backtest", "reference"}:
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

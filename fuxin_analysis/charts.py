@@ -305,3 +305,98 @@ def status_chart(assessment: pd.DataFrame, language: Language = "both") -> Figur
     ax.set_title(label("各领域目标的进展状态", "Status of the targets by domain", language))
     fig.tight_layout()
     return fig
+
+
+def national_comparison_chart(comparison: pd.DataFrame, national: pd.DataFrame, targets: pd.DataFrame,
+                              language: Language = "both") -> Figure:
+    """Per comparable indicator: the national series (line), the national 2025 target, and Fuxin's 2020 level
+    and 2025 target. ``comparison`` is :func:`fuxin_analysis.reference.comparison_table`."""
+    n = len(comparison)
+    ncols = min(3, max(n, 1))
+    nrows = -(-n // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 3.5 * nrows), squeeze=False)
+    for ax, (_, r) in zip(axes.flat, comparison.iterrows(), strict=False):
+        s = national[national["indicator_id"] == r["national_indicator_id"]].sort_values("year")
+        ax.plot(s["year"], s["value"], marker="o", ms=3, color=OBSERVED_COLOR,
+                label=label("全国（教育统计公报）", "China (MoE bulletins)", language))
+        if pd.notna(r["national_target"]):
+            ax.scatter([2025], [r["national_target"]], marker="D", facecolors="none", edgecolors=OBSERVED_COLOR,
+                       s=60, zorder=4, label=label("全国2025年目标", "national 2025 target", language))
+        if pd.notna(r["fuxin_base"]):
+            ax.scatter([2020], [r["fuxin_base"]], color=BASELINE_COLOR, s=60, zorder=4,
+                       label=label("阜新2020年", "Fuxin 2020", language))
+        if pd.notna(r["fuxin_target"]):
+            ax.scatter([2025], [r["fuxin_target"]], marker="D", color=TARGET_COLOR, s=60, zorder=5,
+                       label=label("阜新2025年目标", "Fuxin 2025 target", language))
+        ax.set_title(indicator_label(r["name_zh"], r["name_en"], language, 38), fontsize=9)
+        ax.tick_params(labelsize=8)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+    for ax in list(axes.flat)[n:]:
+        ax.set_visible(False)
+    handles = {}
+    for ax in axes.flat:
+        for h, lab in zip(*ax.get_legend_handles_labels(), strict=True):
+            handles.setdefault(lab, h)
+    fig.legend(list(handles.values()), list(handles.keys()), loc="lower center", ncol=4, fontsize=8,
+               bbox_to_anchor=(0.5, -0.02 - 0.03 / nrows))
+    fig.tight_layout(rect=(0, 0.05 / nrows + 0.02, 1, 1))
+    return fig
+
+
+def share_split_chart(table: pd.DataFrame, indicator_id: str, language: Language = "both") -> Figure:
+    """A share and its complement, at the baseline and at the target (e.g. 职普比 3:7 → 4:6)."""
+    r = table.set_index("indicator_id").loc[indicator_id]
+    years = [int(r["baseline_period_end"]), int(r["target_period_end"])]
+    shares = [r["baseline_value"], r["target_value"]]
+    fig, ax = plt.subplots(figsize=(8, 2.6))
+    names = (label("职业教育", "vocational", language), label("普通高中", "general", language))
+    for i, (year, share) in enumerate(zip(years, shares, strict=True)):
+        ax.barh(i, share, color=TARGET_COLOR)
+        ax.barh(i, 100 - share, left=share, color=BASELINE_COLOR)
+        ax.text(share / 2, i, f"{names[0]} {share:g}%", ha="center", va="center", color="white", fontsize=9)
+        ax.text(share + (100 - share) / 2, i, f"{names[1]} {100 - share:g}%", ha="center", va="center",
+                color="white", fontsize=9)
+    ax.set_yticks([0, 1])
+    ax.set_yticklabels([label(f"{years[0]}年", str(years[0]), language),
+                        label(f"{years[1]}年目标", f"{years[1]} target", language)])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_title(indicator_label(r["name_zh"], r["name_en"], language, 80), fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def scenario_chart(results: pd.DataFrame, language: Language = "both") -> Figure:
+    """HYPOTHETICAL scenarios: one row per target, one column per pace assumption, coloured by the status the
+    scenario would give, annotated with the probability that the target is met."""
+    from .progress import STATUS_LABELS
+
+    scenarios = list(dict.fromkeys(results["scenario"]))
+    targets = list(dict.fromkeys(results["statement_id"]))
+    names = results.drop_duplicates("statement_id").set_index("statement_id")
+    fig, ax = plt.subplots(figsize=(3 + 2.2 * len(scenarios), 0.55 * len(targets) + 2.2))
+    for j, sc in enumerate(scenarios):
+        part = results[results["scenario"] == sc].set_index("statement_id")
+        for i, sid in enumerate(targets):
+            if sid not in part.index:
+                continue
+            row = part.loc[sid]
+            ax.add_patch(plt.Rectangle((j, i), 1, 1, color=STATUS_COLORS[row["status"]], ec="white"))
+            p = row["probability_met"]
+            ax.text(j + 0.5, i + 0.5, "—" if pd.isna(p) else f"{p:.0%}", ha="center", va="center", fontsize=8)
+    ax.set_xlim(0, len(scenarios))
+    ax.set_ylim(len(targets), 0)
+    ax.set_xticks(np.arange(len(scenarios)) + 0.5)
+    ax.set_xticklabels([label(f"假设：{s.replace('× pace needed', '倍所需进度')}", f"hypothetical: {s}", language, "\n")
+                        for s in scenarios], fontsize=8)
+    ax.set_yticks(np.arange(len(targets)) + 0.5)
+    ax.set_yticklabels([indicator_label(names.loc[s, "name_zh"], names.loc[s, "name_en"], language, 44)
+                        for s in targets], fontsize=7)
+    ax.grid(False)
+    handles = [plt.Rectangle((0, 0), 1, 1, color=STATUS_COLORS[k]) for k in STATUS_LABELS]
+    ax.legend(handles, [label(*v, language) for v in STATUS_LABELS.values()], loc="upper center",
+              bbox_to_anchor=(0.5, -0.06 - 0.6 / len(targets)), ncol=3, fontsize=7)
+    ax.set_title(label("假设情景（非观测数据）：状态与达标概率", "HYPOTHETICAL scenarios (not observed data): status and "
+                       "probability of meeting the target", language, "\n"), fontsize=10)
+    fig.tight_layout()
+    return fig

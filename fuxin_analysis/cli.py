@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from collections.abc import Sequence
 
 from .errors import InputError
@@ -17,6 +16,7 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run every notebook and write the rendered report")
     run.add_argument("params", help="parameter file (YAML), e.g. params/default.yaml")
     run.add_argument("--output", help="report folder (default: reports/<params file stem>/)")
+    run.add_argument("--jobs", type=int, default=None, help="notebooks run at once (default: one per core)")
     check = sub.add_parser("check", help="validate a plan folder and print what it holds")
     check.add_argument("plan_dir", help="plan folder, e.g. data/plans/fuxin_14th")
     return parser
@@ -28,10 +28,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "run":
             from .runner import run
 
-            t0 = time.perf_counter()
-            result = run(args.params, args.output)
+            result = run(args.params, args.output, jobs=args.jobs)
             print(f"report written to {result.output}/index.html "
-                  f"({len(result.pages)} notebooks, {time.perf_counter() - t0:.1f} s)")
+                  f"({len(result.pages)} notebooks, {result.jobs} at a time, {result.seconds:.1f} s)")
         elif args.command == "check":
             from .plan import load_plan
 

@@ -1,32 +1,66 @@
-"""Parameter files (YAML) for a run: which plan, which observation files, which year, which language."""
+"""Parameter files (YAML) for a run: which plan, which observation files, which year, which language,
+which hypothetical pace scenarios. Read with the safe loader and validated before anything runs."""
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr
 
-from .errors import InputError
+from .errors import InputError, nearest
 from .inputs import read_yaml_mapping, validate
 from .labels import Language
 
+if TYPE_CHECKING:
+    from .plan import Plan
+
 DEFAULT_TITLE = "阜新市教育事业“十四五”规划分析 / Fuxin education plan 2021–2025: analysis"
+Year = Annotated[StrictInt, Field(ge=1949, le=date.today().year + 1)]
+PositiveNumber = Annotated[StrictFloat | StrictInt, Field(gt=0, le=100)]
 
 
 class Params(BaseModel):
-    """The keys of a parameter file. Paths are relative to the file's own folder."""
+    """The keys of a parameter file (README, “Parameter files”). Paths are relative to the file's folder."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     plan_dir: StrictStr = Field(description="plan folder (plan.yaml, indicators.csv, statements.csv, source.txt)")
     observations: list[StrictStr] = Field(default_factory=list, description="CSV files of observed values")
-    as_of: Annotated[StrictInt, Field(ge=1949, le=date.today().year + 1)] | None = Field(
-        default=None, description="use only observations up to this year (default: all)")
+    as_of: Year | None = Field(default=None, description="use only observations up to this year (default: all)")
     language: Language = Field(default="both", description="labels in 'zh', 'en' or 'both'")
     title: Annotated[StrictStr, Field(min_length=1, max_length=200)] = Field(
         default=DEFAULT_TITLE, description="title of the report")
+    scenario_multipliers: Annotated[list[PositiveNumber], Field(min_length=1, max_length=10)] = Field(
+        default_factory=lambda: [0.5, 1.0, 1.5],
+        description="hypothetical paces, as multiples of the pace each target needs from its latest value")
+    scenario_through_year: Year | None = Field(
+        default=None, description="last year of the hypothetical values (default: the plan's third year)")
+    scenario_indicators: list[StrictStr] = Field(
+        default_factory=list, description="indicators the scenarios cover (default: every open target)")
+    scenario_paces: dict[StrictStr, StrictFloat | StrictInt] = Field(
+        default_factory=dict, description="a custom scenario: indicator id → assumed change a year (its unit)")
+
+    def check_against(self, plan: Plan, path: str | Path) -> None:
+        """The rules that need the plan: years within its span, indicator ids that it defines."""
+        base, end = plan.meta.baseline_year, plan.meta.period_end
+        if self.as_of is not None and self.as_of < base:
+            raise InputError(path, f"before the plan's baseline year {base}", field="as_of", value=self.as_of)
+        if self.scenario_through_year is not None and not base < self.scenario_through_year <= end:
+            raise InputError(path, f"must be within the plan period {base + 1}–{end}", field="scenario_through_year",
+                             value=self.scenario_through_year)
+        known = set(plan.indicators["indicator_id"])
+        for key, ids in (("scenario_indicators", self.scenario_indicators), ("scenario_paces", self.scenario_paces)):
+            for indicator in ids:
+                if indicator not in known:
+                    guess = nearest(indicator, known)
+                    raise InputError(path, f"unknown indicator (not in plan {plan.id})", field=key, value=indicator,
+                                     hint=f"did you mean '{guess}'?" if guess else None)
+
+    def through_year(self, plan: Plan) -> int:
+        """The last year of hypothetical values: as set, or the plan's third year (mid-term)."""
+        return self.scenario_through_year or min(plan.meta.period_start + 2, plan.meta.period_end)
 
 
 def load_params(path: str | Path) -> tuple[Params, dict[str, object]]:
@@ -49,5 +83,9 @@ def load_params(path: str | Path) -> tuple[Params, dict[str, object]]:
         "as_of": params.as_of,
         "language": params.language,
         "title": params.title,
+        "scenario_multipliers": [float(m) for m in params.scenario_multipliers],
+        "scenario_through_year": params.scenario_through_year,
+        "scenario_indicators": params.scenario_indicators,
+        "scenario_paces": {k: float(v) for k, v in params.scenario_paces.items()},
     }
     return params, notebook_params

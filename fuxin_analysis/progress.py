@@ -47,6 +47,8 @@ THRESHOLDS = {"high": 0.95, "med": 0.6, "low": 0.0}
 #: SDSN trend rule: share of the required pace.
 TREND_SHARE = 0.5
 ZERO_REPLACEMENT = 0.001
+#: Relative tolerance for comparisons, so that 333.33… × 3 meets 1000 and 98 + 3 × 0.2 is on pace for 0.2 a year.
+TOL = 1e-12
 FLOW_KINDS = ("flow_total", "flow_per_year")
 
 STATUS_LABELS: dict[str, tuple[str, str]] = {
@@ -88,11 +90,11 @@ def status_from_ratio(ratio: float | None, achieved: bool) -> str:
         return "target_achieved"
     if ratio is None or (isinstance(ratio, float) and math.isnan(ratio)):
         return "not_available"
-    if ratio >= THRESHOLDS["high"]:
+    if ratio >= THRESHOLDS["high"] - TOL:
         return "substantial_progress"
-    if ratio >= THRESHOLDS["med"]:
+    if ratio >= THRESHOLDS["med"] - TOL:
         return "moderate_progress"
-    if ratio >= THRESHOLDS["low"]:
+    if ratio >= THRESHOLDS["low"] - TOL:
         return "limited_progress"
     return "deterioration"
 
@@ -103,18 +105,19 @@ def trend_from_share(share: float | None, achieved: bool) -> str:
         return "on_track"
     if share is None or (isinstance(share, float) and math.isnan(share)):
         return "not_available"
-    if share >= 1:
+    if share >= 1 - 1e-9:
         return "on_track"
-    if share >= TREND_SHARE:
+    if share >= TREND_SHARE - TOL:
         return "moderately_improving"
-    if share >= 0:
+    if share >= -TOL:
         return "stagnating"
     return "decreasing"
 
 
 def meets(value: float, target: float, direction: int) -> bool:
-    """Whether ``value`` meets ``target`` (at or above for direction +1, at or below for −1)."""
-    return value >= target if direction > 0 else value <= target
+    """Whether ``value`` meets ``target`` (at or above for direction +1, at or below for −1), to a relative 1e-9."""
+    slack = 1e-9 * max(1.0, abs(target))
+    return value >= target - slack if direction > 0 else value <= target + slack
 
 
 def target_direction(comparator: str, indicator_direction: str) -> int:
@@ -197,13 +200,13 @@ def flow_progress(years: np.ndarray, amounts: np.ndarray, period_start: int, per
     total = float(np.sum(amounts))
     if kind == "flow_total":
         ratio = (total / target) / (elapsed / span)
-        achieved = total >= target
+        achieved = meets(total, target, 1)
         out["observed_annual_change"] = total / elapsed
         out["latest_value"] = total
     else:
         average = total / n
         ratio = average / target
-        achieved = average >= target
+        achieved = meets(average, target, 1)
         out["observed_annual_change"] = average
         out["latest_value"] = average
     out["latest_year"] = latest

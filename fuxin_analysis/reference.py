@@ -21,3 +21,43 @@ def national_targets(path: str | Path = REFERENCE_DIR / "national_14th_targets.c
     """The national 14th Five-Year education targets for 2025, with the reports that carried them."""
     frame = pd.read_csv(path, encoding="utf-8", dtype={"target_year": "int64", "value": "float64"})
     return frame.rename(columns={"indicator": "indicator_id"})
+
+
+def comparable_indicators(path: str | Path = REFERENCE_DIR / "comparable_indicators.csv") -> pd.DataFrame:
+    """Which national series each Fuxin indicator is compared with, and a note on the definitions."""
+    return pd.read_csv(path, encoding="utf-8").fillna("")
+
+
+def comparison_table(plan_table: pd.DataFrame, national: pd.DataFrame, targets: pd.DataFrame,
+                     mapping: pd.DataFrame, base_year: int = 2020, target_year: int = 2025) -> pd.DataFrame:
+    """Fuxin's baseline and target beside the national value in the same years and the national target.
+
+    ``plan_table`` is :func:`fuxin_analysis.tables.baseline_target_table`. One row per mapped indicator:
+    ``indicator_id, national_indicator_id, name_zh, name_en, fuxin_base, national_base, fuxin_target_comparator,
+    fuxin_target, national_latest_year, national_latest, national_target_comparator, national_target, note``.
+    """
+    nat = national.set_index(["indicator_id", "year"])["value"]
+    nat_targets = targets[targets["target_year"] == target_year].set_index("indicator_id")
+    rows = []
+    plan_rows = plan_table.set_index("indicator_id")
+    for _, m in mapping.iterrows():
+        if m["fuxin_indicator_id"] not in plan_rows.index:
+            continue
+        p = plan_rows.loc[m["fuxin_indicator_id"]]
+        series = national[national["indicator_id"] == m["national_indicator_id"]]
+        latest = series[series["year"] <= target_year].sort_values("year").tail(1)
+        t = nat_targets.loc[m["national_indicator_id"]] if m["national_indicator_id"] in nat_targets.index else None
+        rows.append({
+            "indicator_id": m["fuxin_indicator_id"], "national_indicator_id": m["national_indicator_id"],
+            "name_zh": p["name_zh"], "name_en": p["name_en"],
+            "fuxin_base": p["baseline_value"] if pd.notna(p["baseline_period_end"])
+            and p["baseline_period_end"] == base_year else float("nan"),
+            "national_base": nat.get((m["national_indicator_id"], base_year), float("nan")),
+            "fuxin_target_comparator": p["target_comparator"], "fuxin_target": p["target_value"],
+            "national_latest_year": int(latest["year"].iloc[0]) if len(latest) else None,
+            "national_latest": float(latest["value"].iloc[0]) if len(latest) else float("nan"),
+            "national_target_comparator": None if t is None else t["comparator"],
+            "national_target": float("nan") if t is None else float(t["value"]),
+            "note": m["note"],
+        })
+    return pd.DataFrame(rows)

@@ -1,4 +1,5 @@
-"""The rendered report: notebook pages as HTML without code, and an index page linking them."""
+"""The rendered report: notebook pages as HTML without code, an index page with the scorecard, and the
+scorecard as CSV and as a formatted Excel workbook. Everything a user wrote is HTML-escaped."""
 
 from __future__ import annotations
 
@@ -10,6 +11,22 @@ from pathlib import Path
 
 import nbformat
 import pandas as pd
+
+from .labels import Language, label
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+
+#: Chinese headers for the columns of ``assess`` (scorecard.xlsx, data sheet).
+COLUMN_NAMES_ZH = {
+    "statement_id": "表述编号", "indicator_id": "指标编号", "name_zh": "指标名称", "name_en": "指标英文名称",
+    "domain": "领域", "unit": "单位", "comparator": "比较", "target_value": "目标值", "target_value_high": "目标上限",
+    "target_year": "目标年", "baseline_year": "基线年", "baseline_value": "基线值", "latest_year": "最新年份",
+    "latest_value": "最新值", "n_observations": "观测数", "required_annual_change": "所需年均变化",
+    "observed_annual_change": "实际年均变化", "cagr_ratio": "进展比R", "status": "状态代码", "trend_status": "趋势代码",
+    "projected_value": "预测值", "projected_low_80": "预测下限80%", "projected_high_80": "预测上限80%",
+    "probability_met": "达标概率", "pace_required_vs_history": "所需进度/十三五进度", "status_zh": "状态",
+    "status_en": "状态（英文）",
+}
 
 
 @dataclass(frozen=True)
@@ -31,14 +48,15 @@ def notebook_title(nb: nbformat.NotebookNode, fallback: str) -> str:
 
 
 def export_html(notebook: Path, target: Path) -> Page:
-    """Write the executed notebook as HTML without code cells or prompts (for readers, not programmers)."""
+    """Write the executed notebook as HTML for readers: no code cells or prompts, nothing loaded from the web
+    (the ``offline`` template: the lab template without require.js, MathJax, mermaid), images embedded."""
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(notebook, as_version=4)
     title = notebook_title(nb, notebook.stem)
     nb.metadata["title"] = title
-    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
+    exporter = HTMLExporter(template_name="offline", extra_template_basedirs=[str(TEMPLATE_DIR)],
+                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nb)
     target.write_text(body, encoding="utf-8")
     return Page(file=target.name, title=title)
@@ -51,16 +69,57 @@ def write_scorecard(assessment: pd.DataFrame, target: Path) -> Path:
     return target
 
 
+def write_scorecard_xlsx(assessment: pd.DataFrame, target: Path, language: Language = "both") -> Path:
+    """``scorecard.xlsx`` for planners: a readable sheet with status colours, the full data with Chinese (or
+    English, or both) headers, and the methods' thresholds."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    from .charts import STATUS_COLORS
+    from .tables import SCORECARD_STATUS_COLUMN, display_scorecard, thresholds_table
+
+    shown = display_scorecard(assessment, language).reset_index()
+    data = assessment.copy()
+    if language != "en":
+        data.columns = [label(COLUMN_NAMES_ZH[c], c, language, " ") for c in data.columns]
+    sheets = {label("记分卡", "Scorecard", language, " "): shown, label("数据", "Data", language, " "): data,
+              label("方法", "Methods", language, " "): thresholds_table(language).reset_index()}
+    with pd.ExcelWriter(target, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            frame.to_excel(writer, sheet_name=name[:31], index=False)
+            ws = writer.sheets[name[:31]]
+            ws.freeze_panes = "A2"
+            for cell in ws[1]:
+                cell.font = Font(bold=True)
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            for column in ws.columns:
+                width = max(len(str(c.value)) if c.value is not None else 0 for c in column)
+                ws.column_dimensions[column[0].column_letter].width = min(max(10, width * 1.2), 60)
+        ws = writer.sheets[next(iter(sheets))[:31]]
+        status_col = SCORECARD_STATUS_COLUMN + 2 + 1  # after the two index columns; openpyxl counts from 1
+        for row, status in enumerate(assessment["status"], start=2):
+            color = STATUS_COLORS[status].lstrip("#").upper()
+            ws.cell(row=row, column=status_col).fill = PatternFill("solid", start_color=color, end_color=color)
+    return target
+
+
 def heading(title: str) -> str:
     """An HTML heading for a user-given title, escaped."""
     return f"<h1>{html.escape(title)}</h1>"
 
 
-def write_index(folder: Path, title: str, pages: Sequence[Page], run_time: datetime) -> Path:
-    """``index.html``: the title, when it ran, and a link to every notebook page (relative links)."""
+def write_index(folder: Path, title: str, pages: Sequence[Page], run_time: datetime,
+                assessment: pd.DataFrame | None = None, language: Language = "both") -> Path:
+    """``index.html``: the title, when it ran, the scorecard, and relative links to every page and file."""
+    from .tables import display_scorecard, style_scorecard
+
     items = "\n".join(
         f'<li><a href="{html.escape(p.file, quote=True)}">{html.escape(p.title)}</a></li>' for p in pages
     )
+    scorecard = ""
+    if assessment is not None:
+        table = style_scorecard(display_scorecard(assessment, language), assessment).to_html()
+        scorecard = f"<h2>{html.escape(label('目标进展记分卡', 'Scorecard', language))}</h2>\n{table}"
+    files = label("数据文件", "Files", language)
     page = f"""<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
@@ -68,20 +127,28 @@ def write_index(folder: Path, title: str, pages: Sequence[Page], run_time: datet
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(title)}</title>
 <style>
-body {{ font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif; max-width: 960px;
-       margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.6; }}
+body {{ font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif;
+       max-width: 1200px; margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.5; }}
 h1 {{ font-size: 1.6em; }}
-li {{ margin: 0.4em 0; }}
+li {{ margin: 0.3em 0; }}
 .meta {{ color: #666; font-size: 0.9em; }}
+table {{ border-collapse: collapse; font-size: 12px; }}
+th, td {{ border-bottom: 1px solid #ddd; padding: 4px 6px; text-align: left; vertical-align: top; }}
 </style>
 </head>
 <body>
 <h1>{html.escape(title)}</h1>
 <p class="meta">生成时间 Generated: {html.escape(run_time.strftime("%Y-%m-%d %H:%M"))}</p>
-<h2>分析报告 Notebooks</h2>
+<h2>{html.escape(label("分析报告", "Notebooks", language))}</h2>
 <ol>
 {items}
 </ol>
+<h2>{html.escape(files)}</h2>
+<ul>
+<li><a href="scorecard.xlsx">scorecard.xlsx</a> · <a href="scorecard.csv">scorecard.csv</a></li>
+<li><a href="manifest.json">manifest.json</a> ({html.escape(label("输入文件校验和与软件版本", "input checksums and versions", language))})</li>
+</ul>
+{scorecard}
 </body>
 </html>
 """

@@ -1,22 +1,33 @@
 """Run the notebook collection with papermill and publish the rendered report.
 
-Inputs are validated before any notebook runs. The report is written into a staging folder beside
-the destination and moved into place only when every notebook and page succeeded, so a failed run
-never leaves a half-written report; its staging folder is kept, renamed ``<dest>.failed-<time>``.
+Inputs (parameters, plan, observations) are validated before any kernel starts. Notebooks run in parallel,
+each in its own kernel (IPC transport: no TCP ports to collide), and each is exported to HTML as soon as it
+finishes, while the others still run. The report is written into a staging folder beside the destination and
+moved into place only when every notebook and export succeeded, so a failed run never leaves a half-written
+report; its staging folder is kept, renamed ``<dest>.failed-<time>``, with the failed executed notebook.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import default
+
+from .manifest import write_manifest
 from .params import load_params
 from .plan import load_plan
 from .progress import assess
-from .report import Page, export_html, write_index, write_scorecard
+from .report import Page, export_html, write_index, write_scorecard, write_scorecard_xlsx
 
 #: The project's notebooks, beside the package in the source tree.
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
@@ -30,6 +41,21 @@ class RunError(RuntimeError):
 class RunResult:
     output: Path
     pages: list[Page]
+    seconds: float
+    jobs: int
+
+
+class IPCKernelManager(AsyncKernelManager):
+    """A kernel manager that talks to its kernel over Unix sockets in the temp folder, not TCP ports,
+    so that kernels started at the same moment never race for a port."""
+
+    @default("transport")
+    def _transport_default(self) -> str:
+        return "ipc"
+
+    @default("ip")
+    def _ip_default(self) -> str:
+        return os.path.join(tempfile.gettempdir(), f"fuxin-kernel-{uuid.uuid4().hex[:12]}")
 
 
 def notebooks(folder: Path = NOTEBOOK_DIR) -> list[Path]:
@@ -38,56 +64,81 @@ def notebooks(folder: Path = NOTEBOOK_DIR) -> list[Path]:
 
 
 def execute(notebook: Path, target: Path, parameters: dict[str, object]) -> None:
-    """Execute one notebook with papermill, passing only the parameters it declares."""
+    """Execute one notebook with papermill in its own folder, passing only the parameters it declares."""
     import papermill as pm
 
+    notebook = notebook.resolve()
     declared = pm.inspect_notebook(str(notebook))
     given = {k: v for k, v in parameters.items() if k in declared}
-    # A non-interactive MPLBACKEND (e.g. Agg) inherited by the kernel would keep charts out of the report.
-    os.environ.pop("MPLBACKEND", None)
     try:
-        pm.execute_notebook(str(notebook), str(target), parameters=given, cwd=str(notebook.parent),
-                            kernel_name="python3", progress_bar=False, log_output=False)
+        # the kernel's working folder is set through nbclient's resources, not papermill's cwd (a process-wide
+        # chdir, unsafe with notebooks running in parallel threads)
+        pm.execute_notebook(str(notebook), str(target), parameters=given, kernel_name="python3",
+                            progress_bar=False, log_output=False, kernel_manager_class=IPCKernelManager,
+                            resources={"metadata": {"path": str(notebook.parent)}})
     except pm.PapermillExecutionError as exc:
         first_line = next((line for line in exc.source.splitlines() if line.strip()), "")[:60]
         raise RunError(f"{notebook.name}: cell [{exc.exec_count}] ({first_line!r}) failed: "
                        f"{exc.ename}: {exc.evalue}".replace("\n", " ")) from None
 
 
-def run(params_file: str | Path, output: str | Path | None = None, notebook_dir: Path = NOTEBOOK_DIR) -> RunResult:
-    """Validate the inputs, execute every notebook, export HTML and an index, then publish to ``output``.
+def _execute_and_export(notebook: Path, staging: Path, parameters: dict[str, object]) -> tuple[Page, float]:
+    started = time.perf_counter()
+    executed = staging / notebook.name
+    execute(notebook, executed, parameters)
+    page = export_html(executed, staging / f"{notebook.stem}.html")
+    return page, time.perf_counter() - started
 
-    ``output`` defaults to ``reports/<params file stem>/`` under the current folder.
-    """
+
+def run(params_file: str | Path, output: str | Path | None = None, jobs: int | None = None,
+        notebook_dir: Path = NOTEBOOK_DIR, progress: Callable[[str], None] = print) -> RunResult:
+    """Validate the inputs, execute every notebook (``jobs`` at a time; default: one per core), export the
+    pages, the index, ``scorecard.csv``/``.xlsx`` and ``manifest.json``, then publish to ``output``
+    (default ``reports/<params file stem>/``)."""
+    t0 = time.perf_counter()
     params_file = Path(params_file)
     params, nb_params = load_params(params_file)
-    plan = load_plan(nb_params["plan_dir"])  # fail on bad inputs before any kernel starts
-    scorecard = assess(plan, nb_params["observations"], as_of=params.as_of)
+    plan = load_plan(nb_params["plan_dir"])
+    params.check_against(plan, params_file)
+    assessment = assess(plan, nb_params["observations"], as_of=params.as_of)
+    books = notebooks(notebook_dir)
+    if not books:
+        raise RunError(f"no notebooks found in {notebook_dir}")
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(books)))
+    os.environ.pop("MPLBACKEND", None)  # a non-interactive backend inherited by kernels would drop the charts
     dest = Path(output) if output is not None else Path("reports") / params_file.stem
     dest.parent.mkdir(parents=True, exist_ok=True)
     staging = dest.parent / f".{dest.name}.staging-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     started = datetime.now()
-    pages = []
+    pages: dict[str, Page] = {}
+    pool = ThreadPoolExecutor(max_workers=jobs)
     try:
-        for nb in notebooks(notebook_dir):
-            executed = staging / nb.name
-            print(f"running {nb.name} …", flush=True)
-            execute(nb, executed, nb_params)
-            pages.append(export_html(executed, staging / f"{nb.stem}.html"))
-        if not pages:
-            raise RunError(f"no notebooks found in {notebook_dir}")
-        write_scorecard(scorecard, staging / "scorecard.csv")
-        write_index(staging, params.title, pages, started)
+        progress(f"running {len(books)} notebooks, {jobs} at a time …")
+        futures = {pool.submit(_execute_and_export, nb, staging, nb_params): nb for nb in books}
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                page, seconds = fut.result()  # re-raises a notebook's failure
+                pages[futures[fut].name] = page
+                progress(f"[{len(pages)}/{len(books)}] {futures[fut].name} done ({seconds:.1f} s)")
+        ordered = [pages[nb.name] for nb in books]
+        write_scorecard(assessment, staging / "scorecard.csv")
+        write_scorecard_xlsx(assessment, staging / "scorecard.xlsx", params.language)
+        write_index(staging, params.title, ordered, started, assessment, params.language)
+        write_manifest(staging / "manifest.json", params_file, params, plan, nb_params, books, started)
     except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
         failed = dest.parent / f"{dest.name}.failed-{started:%Y%m%d-%H%M%S}"
         shutil.rmtree(failed, ignore_errors=True)
         staging.rename(failed)
-        print(f"the failed run's files are kept in {failed}", flush=True)
+        progress(f"the failed run's files are kept in {failed}")
         raise
+    pool.shutdown(wait=True)
     _publish(staging, dest)
-    return RunResult(output=dest, pages=pages)
+    return RunResult(output=dest, pages=ordered, seconds=time.perf_counter() - t0, jobs=jobs)
 
 
 def _publish(staging: Path, dest: Path) -> None:

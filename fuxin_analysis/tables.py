@@ -259,3 +259,68 @@ def thresholds_table(language: Language = "both") -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[label("方法", "Method", language, " "), label("类别", "Category", language, " "),
                                        label("规则", "Rule", language, " ")]).set_index(
         [label("方法", "Method", language, " "), label("类别", "Category", language, " ")])
+
+
+def display_comparison(comparison: pd.DataFrame, language: Language = "both") -> pd.DataFrame:
+    """:func:`fuxin_analysis.reference.comparison_table` formatted, indexed by indicator."""
+    h = {k: label(zh, en, language, " ") for k, (zh, en) in {
+        "indicator": ("指标", "Indicator"), "fb": ("阜新2020年", "Fuxin 2020"), "nb": ("全国2020年", "China 2020"),
+        "ft": ("阜新2025年目标", "Fuxin 2025 target"), "nl": ("全国最新", "China latest"),
+        "nt": ("全国2025年目标", "China 2025 target"), "note": ("口径说明", "Comparability"),
+    }.items()}
+    c = comparison
+    return pd.DataFrame({
+        h["indicator"]: [label(z, e, language) for z, e in zip(c["name_zh"], c["name_en"], strict=True)],
+        h["fb"]: [format_value(v, "percent", language) for v in c["fuxin_base"]],
+        h["nb"]: [format_value(v, "percent", language) for v in c["national_base"]],
+        h["ft"]: [format_target(cmp, v, "percent", language) if isinstance(cmp, str) else "—"
+                  for cmp, v in zip(c["fuxin_target_comparator"], c["fuxin_target"], strict=True)],
+        h["nl"]: ["—" if pd.isna(v) else f"{format_value(v, 'percent', language)} ({y})"
+                  for v, y in zip(c["national_latest"], c["national_latest_year"], strict=True)],
+        h["nt"]: [format_target(cmp, v, "percent", language) if isinstance(cmp, str) else "—"
+                  for cmp, v in zip(c["national_target_comparator"], c["national_target"], strict=True)],
+        h["note"]: c["note"].to_list(),
+    }).set_index(h["indicator"])
+
+
+def display_required_pace(plan: Plan, needed: pd.DataFrame, language: Language = "both") -> pd.DataFrame:
+    """:func:`fuxin_analysis.scenarios.required_from_latest` formatted: from where, to what, how fast."""
+    units = plan.indicators.set_index("indicator_id")
+    h = {k: label(zh, en, language, " ") for k, (zh, en) in {
+        "indicator": ("指标", "Indicator"), "from": ("起点（最新）", "From (latest)"), "target": ("目标", "Target"),
+        "left": ("剩余年数", "Years left"), "pace": ("所需年均进度", "Pace needed a year"),
+    }.items()}
+    rows = []
+    for _, r in needed.iterrows():
+        ind = units.loc[r["indicator_id"]]
+        flow = r["kind"] in ("flow_total", "flow_per_year")
+        start = label("期内累计", "total so far", language, " ") if flow else ""
+        rows.append({
+            h["indicator"]: label(ind["name_zh"], ind["name_en"], language),
+            h["from"]: f"{start} {format_value(r['from_value'], ind['unit'], language)} ({int(r['from_year'])})".strip(),
+            h["target"]: f"{format_value(r['target_value'], ind['unit'], language)} ({int(r['target_year'])})",
+            h["left"]: int(r["years_left"]),
+            h["pace"]: (label(f"{r['pace_needed']:+.2f}个百分点", f"{r['pace_needed']:+.2f} percentage points", language, " ")
+                        if ind["unit"] == "percent" else format_value(round(r["pace_needed"], 2), ind["unit"], language)),
+        })
+    return pd.DataFrame(rows).set_index(h["indicator"]) if rows else pd.DataFrame()
+
+
+def display_scenarios(results: pd.DataFrame, language: Language = "both") -> pd.DataFrame:
+    """Scenario results as a table: one row per target, per scenario its status and probability; every column
+    is headed HYPOTHETICAL (假设)."""
+    from .progress import STATUS_LABELS
+
+    if results.empty:
+        return pd.DataFrame()
+    names = results.drop_duplicates("statement_id").set_index("statement_id")
+    out = pd.DataFrame(index=pd.Index([label(names.loc[s, "name_zh"], names.loc[s, "name_en"], language)
+                                       for s in names.index], name=label("指标", "Indicator", language, " ")))
+    for sc in dict.fromkeys(results["scenario"]):
+        part = results[results["scenario"] == sc].set_index("statement_id").reindex(names.index)
+        head = label(f"假设：{sc}", f"HYPOTHETICAL: {sc}", language, " ")
+        out[f"{head} — {label('状态', 'status', language)}"] = [
+            "—" if pd.isna(s) else label(*STATUS_LABELS[s], language) for s in part["status"]]
+        out[f"{head} — {label('达标概率', 'P(met)', language)}"] = [
+            "—" if pd.isna(p) else f"{p:.0%}" for p in part["probability_met"]]
+    return out

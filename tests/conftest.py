@@ -1,3 +1,5 @@
+import json
+import os
 from pathlib import Path
 
 import matplotlib
@@ -7,6 +9,8 @@ matplotlib.use("Agg")
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN_DIR = ROOT / "data" / "plans" / "fuxin_14th"
+OBSERVED = ROOT / "data" / "observations" / "fuxin_observed.csv"
+XSS_TITLE = "<script>alert(1)</script> 阜新"
 
 
 @pytest.fixture(scope="session")
@@ -14,3 +18,30 @@ def plan():
     from fuxin_analysis import load_plan
 
     return load_plan(PLAN_DIR)
+
+
+def write_params(folder: Path, **extra) -> Path:
+    """A parameter file for tests: the shipped plan and observations, English labels, a hostile title."""
+    lines = [f'plan_dir: "{PLAN_DIR}"', 'language: "en"', f"title: {json.dumps(XSS_TITLE)}",
+             f'observations: ["{OBSERVED}"]']
+    lines += [f"{k}: {v}" for k, v in extra.items()]
+    path = folder / "params.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def report(tmp_path_factory):
+    """One full run of the collection, shared by the runner and browser tests."""
+    from fuxin_analysis.runner import run
+
+    folder = tmp_path_factory.mktemp("run")
+    saved = os.environ.get("MPLBACKEND")
+    os.environ["MPLBACKEND"] = "Agg"  # a user's non-interactive backend must not keep charts out of the report
+    try:
+        result = run(write_params(folder), folder / "out", jobs=2, progress=lambda _: None)
+    finally:
+        os.environ.pop("MPLBACKEND", None)
+        if saved is not None:
+            os.environ["MPLBACKEND"] = saved
+    return result.output

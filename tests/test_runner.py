@@ -1,7 +1,6 @@
 """The runner end to end: the report it writes, a failing notebook, and bad parameters at the door."""
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,37 +13,16 @@ from fuxin_analysis.progress import COLUMNS
 from fuxin_analysis.runner import RunError, run
 
 from .conftest import PLAN_DIR, ROOT
+from .conftest import write_params as _params
 
-XSS_TITLE = "<script>alert(1)</script> 阜新"
-
-
-def _params(folder: Path, **extra) -> Path:
-    lines = [f'plan_dir: "{PLAN_DIR}"', 'language: "en"', f"title: {json.dumps(XSS_TITLE)}",
-             f'observations: ["{ROOT / "data" / "observations" / "fuxin_observed.csv"}"]']
-    lines += [f"{k}: {v}" for k, v in extra.items()]
-    path = folder / "params.yaml"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-@pytest.fixture(scope="module")
-def report(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("run")
-    saved = os.environ.get("MPLBACKEND")
-    os.environ["MPLBACKEND"] = "Agg"  # a user's non-interactive backend must not keep charts out of the report
-    try:
-        result = run(_params(folder), folder / "out")
-    finally:
-        os.environ.pop("MPLBACKEND", None)
-        if saved is not None:
-            os.environ["MPLBACKEND"] = saved
-    return result.output
+NOTEBOOKS = ("01_baselines", "02_trajectories", "03_scorecard", "04_national_comparison",
+             "05_teachers_and_vocational", "06_scenarios")
 
 
 def test_report_files(report):
     names = {p.name for p in report.iterdir()}
-    assert {"index.html", "scorecard.csv", *(f"{n}.{ext}" for n in ("01_baselines", "02_trajectories", "03_scorecard")
-                                            for ext in ("html", "ipynb"))} <= names
+    assert names == {"index.html", "scorecard.csv", "scorecard.xlsx", "manifest.json",
+                     *(f"{n}.{ext}" for n in NOTEBOOKS for ext in ("html", "ipynb"))}
     assert not list(report.parent.glob(".out.staging-*"))  # staging folder moved into place
 
 
@@ -52,7 +30,16 @@ def test_index_escapes_the_title_and_links_relatively(report):
     index = (report / "index.html").read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in index
     assert "&lt;script&gt;alert(1)&lt;/script&gt; 阜新" in index
-    assert 'href="01_baselines.html"' in index
+    for name in NOTEBOOKS:
+        assert f'href="{name}.html"' in index
+    assert "Target achieved" in index  # the scorecard is on the index page
+
+
+def test_pages_load_nothing_from_the_web(report):
+    for page in report.glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "<script src=" not in text and "cdnjs" not in text and "mathjax" not in text.lower(), page.name
+        assert 'href="http' not in text.split("</head>")[0], page.name
 
 
 def test_page_has_no_code_and_shows_the_escaped_title(report):
@@ -72,6 +59,30 @@ def test_scorecard_csv(report):
     college = table.loc["t_fuxin_college_enrolment_2025"]
     assert (college["latest_value"], college["latest_year"], college["status"]) == (9800, 2024, "not_available")
     assert table.loc["t_excellent_head_teachers_2021_2025", "pace_required_vs_history"] == pytest.approx(60 / 33)
+
+
+def test_scorecard_xlsx(report):
+    from openpyxl import load_workbook
+
+    book = load_workbook(report / "scorecard.xlsx")
+    assert book.sheetnames == ["Scorecard", "Data", "Methods"]
+    sheet = book["Scorecard"]
+    header = [c.value for c in sheet[1]]
+    status = header.index("Status") + 1
+    assert sheet.cell(row=2, column=status).value == "Target achieved"
+    assert sheet.cell(row=2, column=status).fill.start_color.rgb.endswith("1A9850")  # Open SDG green
+
+
+def test_manifest(report):
+    import hashlib
+
+    manifest = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
+    assert set(manifest) == {"inputs", "packages", "parameters", "plan", "project", "run_time"}
+    statements = (PLAN_DIR / "statements.csv").read_bytes()
+    assert manifest["inputs"]["data/plans/fuxin_14th/statements.csv"] == hashlib.sha256(statements).hexdigest()
+    assert "notebooks/06_scenarios.ipynb" in manifest["inputs"]
+    assert manifest["parameters"]["language"] == "en"
+    assert manifest["packages"]["pandas"] and manifest["packages"]["python"]
 
 
 def test_parameters_reached_the_notebook(report):
@@ -95,8 +106,12 @@ def test_failing_notebook_keeps_the_previous_report(tmp_path):
     dest = tmp_path / "out"
     dest.mkdir()
     (dest / "index.html").write_text("previous report", encoding="utf-8")
+    good = nbformat.v4.new_notebook()
+    good.cells = [nbformat.v4.new_code_cell("x = 2")]
+    good.metadata["kernelspec"] = nb.metadata["kernelspec"]
+    nbformat.write(good, notebooks / "02_fine.ipynb")
     with pytest.raises(RunError, match=r"01_broken\.ipynb: cell \[4\] \('1 / 0'\) failed: ZeroDivisionError"):
-        run(_params(tmp_path), dest, notebook_dir=notebooks)
+        run(_params(tmp_path), dest, notebook_dir=notebooks, jobs=2, progress=lambda _: None)
     assert (dest / "index.html").read_text(encoding="utf-8") == "previous report"
     failed = list(tmp_path.glob("out.failed-*"))
     assert len(failed) == 1 and (failed[0] / "01_broken.ipynb").exists()
@@ -117,6 +132,13 @@ def _cli(*args, cwd):
         (f'plan_dir: "{PLAN_DIR}"\nlanguage: "fr"\n', "field 'language'"),
         ('plan_dir: "no/such/plan"\n', "field 'plan_dir': plan folder not found"),
         (f'plan_dir: "{PLAN_DIR}"\nobservations: ["missing.csv"]\n', "field 'observations[0]': observation file not found"),
+        (f'plan_dir: "{PLAN_DIR}"\nas_of: 2019\n', "field 'as_of': before the plan's baseline year 2020"),
+        (f'plan_dir: "{PLAN_DIR}"\nas_of: 2999\n', "field 'as_of'"),
+        (f'plan_dir: "{PLAN_DIR}"\nscenario_indicators: ["hs_gre"]\n',
+         "field 'scenario_indicators': unknown indicator (not in plan fuxin_14th) (value: 'hs_gre'); did you mean 'hs_ger'?"),
+        (f'plan_dir: "{PLAN_DIR}"\nscenario_paces: {{"hs_ger": "fast"}}\n', "field 'scenario_paces'"),
+        (f'plan_dir: "{PLAN_DIR}"\nscenario_multipliers: [-1]\n', "field 'scenario_multipliers'"),
+        (f'plan_dir: "{PLAN_DIR}"\nscenario_through_year: 2026\n', "field 'scenario_through_year': must be within"),
     ],
 )
 def test_bad_parameters_one_line_and_nothing_written(tmp_path, content, expected):

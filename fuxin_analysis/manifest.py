@@ -1,0 +1,84 @@
+"""``manifest.json``: what a report was made from, so that a reader can check or reproduce it.
+
+The parameters, the SHA-256 of every input file (parameter file, plan folder, observation files, notebooks,
+reference data), the versions of Python and the packages, and the project's git commit. Paths inside the
+project are written relative to it, keys sorted, so two runs of the same inputs differ only in ``run_time``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import subprocess
+from collections.abc import Iterable
+from datetime import datetime
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .params import Params
+    from .plan import Plan
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("fuxin-analysis", "pandas", "numpy", "matplotlib", "seaborn", "statsmodels", "scipy", "pydantic",
+            "pyyaml", "papermill", "nbconvert", "nbformat", "nbclient", "ipykernel", "jupyter_client", "openpyxl",
+            "mplfonts")
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _name(path: Path) -> str:
+    path = Path(path).resolve()
+    try:
+        return path.relative_to(PROJECT_ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def package_versions(names: Iterable[str] = PACKAGES) -> dict[str, str | None]:
+    out: dict[str, str | None] = {"python": platform.python_version()}
+    for name in names:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def project_commit() -> dict[str, object]:
+    """The git commit of the project and whether its tracked files had uncommitted changes (None outside git)."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                                timeout=10, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=PROJECT_ROOT,
+                               capture_output=True, text=True, timeout=10, check=True).stdout.strip() != ""
+        return {"commit": commit, "uncommitted_changes": dirty}
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": None, "uncommitted_changes": None}
+
+
+def write_manifest(target: Path, params_file: Path, params: Params, plan: Plan, notebook_params: dict[str, object],
+                   notebooks: Iterable[Path], run_time: datetime) -> Path:
+    inputs = [Path(params_file), *sorted(p for p in plan.path.iterdir() if p.is_file()),
+              *(Path(p) for p in notebook_params["observations"]), *notebooks,
+              *sorted((PROJECT_ROOT / "data" / "reference").glob("*.csv"))]
+    manifest = {
+        "run_time": run_time.isoformat(timespec="seconds"),
+        "parameters": {**params.model_dump(mode="json"), "params_file": _name(params_file),
+                       "plan_dir": _name(Path(notebook_params["plan_dir"])),
+                       "observations": [_name(Path(p)) for p in notebook_params["observations"]]},
+        "plan": {"id": plan.meta.id, "statements": len(plan.statements), "indicators": len(plan.indicators)},
+        "inputs": {_name(p): sha256(p) for p in inputs},
+        "packages": package_versions(),
+        "project": project_commit(),
+    }
+    target.write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return target

@@ -1,0 +1,68 @@
+"""HYPOTHETICAL scenarios: the pace needed from the latest value, and hypothetical values, by hand."""
+
+import pandas as pd
+import pytest
+
+from fuxin_analysis import assess
+from fuxin_analysis.scenarios import HYPOTHETICAL, hypothetical_observations, required_from_latest, run_scenarios
+
+from .conftest import OBSERVED
+
+
+@pytest.fixture(scope="module")
+def needed(plan):
+    return required_from_latest(plan, assess(plan, [OBSERVED])).set_index("statement_id")
+
+
+def test_pace_needed_from_the_latest_value(needed):
+    # senior-secondary GER: 98% (2020) → 99% (2025): (99 − 98)/5 = 0.2 points a year
+    assert needed.loc["t_hs_ger_2025", "pace_needed"] == pytest.approx(0.2)
+    # college: 9,800 (2024) → 10,000 (2025): 200 in one year
+    assert needed.loc["t_fuxin_college_enrolment_2025", ["years_left", "pace_needed"]].tolist() == [1, 200]
+    # head teachers: nothing counted yet, 300 in 2021–2025 → 60 a year
+    assert needed.loc["t_excellent_head_teachers_2021_2025", "pace_needed"] == pytest.approx(60)
+    # already achieved (preschool 95% ≥ 95%) and no-data levels are not listed
+    assert "t_preschool_ger_2025" not in needed.index
+    assert "t_ethnic_hs_ger_2025" not in needed.index
+
+
+def test_hypothetical_values(plan, needed):
+    rows = hypothetical_observations(plan, needed.reset_index(), 2023, multiplier=0.5, name="half")
+    hs = rows[rows["indicator_id"] == "hs_ger"]
+    # half of 0.2 a year from 98 in 2020: 98.1, 98.2, 98.3
+    assert hs["year"].tolist() == [2021, 2022, 2023]
+    assert hs["value"].tolist() == pytest.approx([98.1, 98.2, 98.3])
+    assert rows["source"].str.startswith(HYPOTHETICAL).all()
+    heads = rows[rows["indicator_id"] == "excellent_head_teachers"]
+    assert heads["value"].tolist() == pytest.approx([30, 30, 30])  # half of 60 a year
+
+
+def test_values_stay_within_bounds(plan, needed):
+    rows = hypothetical_observations(plan, needed.reset_index(), 2025, multiplier=100, name="absurd")
+    assert rows.loc[rows["indicator_id"] == "hs_ger", "value"].max() == 100
+
+
+def test_scenarios_change_the_status(plan):
+    a = assess(plan, [OBSERVED])
+    out = run_scenarios(plan, [str(OBSERVED)], a, [0.5, 1.0], 2023, indicators=["excellent_head_teachers"])
+    assert out["hypothetical"].all()
+    by = out.set_index("scenario")["status"]
+    # half pace: 30 a year for 3 years = 90; P = (90/300)/(3/5) = 0.5 → limited progress
+    assert by["0.5× pace needed"] == "limited_progress"
+    # needed pace: 180 of 300 after 3 of 5 years: P = 1 → substantial progress
+    assert by["1× pace needed"] == "substantial_progress"
+
+
+def test_custom_paces(plan):
+    a = assess(plan, [OBSERVED])
+    out = run_scenarios(plan, [str(OBSERVED)], a, [1.0], 2023, paces={"hs_ger": 0.4})
+    custom = out[out["scenario"] == "custom paces"].set_index("statement_id")
+    assert list(custom.index) == ["t_hs_ger_2025"]
+    # 98 + 3 × 0.4 = 99.2 in 2023 ≥ 99: achieved
+    assert custom.loc["t_hs_ger_2025", "status"] == "target_achieved"
+
+
+def test_hypothetical_values_never_reach_the_observations_on_disk(plan):
+    text = OBSERVED.read_text(encoding="utf-8")
+    assert HYPOTHETICAL not in text
+    assert isinstance(pd.read_csv(OBSERVED), pd.DataFrame)
