@@ -135,6 +135,29 @@ def counts_chart(plan: Plan, language: Language = "both") -> Figure:
     return fig
 
 
+def _grid(n: int, ncols: int, panel: tuple[float, float]) -> tuple[Figure, np.ndarray, int]:
+    """A figure of small multiples for ``n`` panels: (figure, axes, columns used)."""
+    ncols = max(1, min(ncols, n))
+    nrows = -(-n // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(panel[0] * ncols, panel[1] * nrows), squeeze=False)
+    return fig, axes, ncols
+
+
+def _finish_grid(fig: Figure, axes: np.ndarray, used: int, legend_columns: int) -> Figure:
+    """Hide the unused panels, gather every panel's legend entries into one legend below, and lay out."""
+    for ax in list(axes.flat)[used:]:
+        ax.set_visible(False)
+    handles: dict[str, object] = {}
+    for ax in axes.flat:
+        for h, lab in zip(*ax.get_legend_handles_labels(), strict=True):
+            handles.setdefault(lab, h)
+    nrows = axes.shape[0]
+    fig.legend(list(handles.values()), list(handles.keys()), loc="lower center", ncol=legend_columns, fontsize=8,
+               bbox_to_anchor=(0.5, -0.02 - 0.04 / nrows))
+    fig.tight_layout(rect=(0, 0.06 / nrows + 0.02, 1, 1))
+    return fig
+
+
 PATH_STYLES = {"linear": ("--", "线性", "linear"), "compound": (":", "复合增长", "compound"),
                "logistic": ("-.", "逻辑斯蒂", "logistic")}
 OBSERVED_COLOR = "#1f77b4"
@@ -216,9 +239,7 @@ def trajectory_panels(plan: Plan, data: pd.DataFrame, assessment: pd.DataFrame, 
             drawable.append((st, series, row))
     if not drawable:
         return None
-    ncols = min(ncols, len(drawable))
-    nrows = -(-len(drawable) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 3.6 * nrows), squeeze=False)
+    fig, axes, ncols = _grid(len(drawable), ncols, (4.2, 3.6))
     for ax, (st, series, row) in zip(axes.flat, drawable, strict=False):
         if st["kind"] in ("flow_total", "flow_per_year"):
             _flow_panel(ax, st, series, row, language)
@@ -227,16 +248,7 @@ def trajectory_panels(plan: Plan, data: pd.DataFrame, assessment: pd.DataFrame, 
         ax.set_title(indicator_label(row["name_zh"], row["name_en"], language, 38), fontsize=9)
         ax.tick_params(labelsize=8)
         ax.xaxis.get_major_locator().set_params(integer=True)
-    for ax in list(axes.flat)[len(drawable):]:
-        ax.set_visible(False)
-    handles, labels = {}, {}
-    for ax in axes.flat:
-        for h, lab in zip(*ax.get_legend_handles_labels(), strict=True):
-            handles.setdefault(lab, h)
-    fig.legend(list(handles.values()), list(handles.keys()), loc="lower center", ncol=max(ncols, 2), fontsize=8,
-               bbox_to_anchor=(0.5, -0.02 - 0.04 / nrows))
-    fig.tight_layout(rect=(0, 0.06 / nrows + 0.02, 1, 1))
-    return fig
+    return _finish_grid(fig, axes, len(drawable), max(ncols, 2))
 
 
 def backtest_chart(national: pd.DataFrame, table: pd.DataFrame, fit_until: int, year: int,
@@ -247,9 +259,7 @@ def backtest_chart(national: pd.DataFrame, table: pd.DataFrame, fit_until: int, 
     from .projection import trend_path
 
     ids = list(table["indicator_id"])
-    ncols = 3
-    nrows = -(-len(ids) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 3.4 * nrows), squeeze=False)
+    fig, axes, _ = _grid(len(ids), 3, (4.2, 3.4))
     for ax, ind in zip(axes.flat, ids, strict=False):
         s = national[national["indicator_id"] == ind].sort_values("year")
         fit = s[s["year"] <= fit_until]
@@ -271,16 +281,7 @@ def backtest_chart(national: pd.DataFrame, table: pd.DataFrame, fit_until: int, 
         ax.set_title(indicator_label(name["name_zh"], name["name_en"], language, 38), fontsize=9)
         ax.tick_params(labelsize=8)
         ax.xaxis.get_major_locator().set_params(integer=True)
-    for ax in list(axes.flat)[len(ids):]:
-        ax.set_visible(False)
-    handles = {}
-    for ax in axes.flat:
-        for h, lab in zip(*ax.get_legend_handles_labels(), strict=True):
-            handles.setdefault(lab, h)
-    fig.legend(list(handles.values()), list(handles.keys()), loc="lower center", ncol=3, fontsize=8,
-               bbox_to_anchor=(0.5, -0.02 - 0.04 / nrows))
-    fig.tight_layout(rect=(0, 0.06 / nrows + 0.02, 1, 1))
-    return fig
+    return _finish_grid(fig, axes, len(ids), 3)
 
 
 def status_chart(assessment: pd.DataFrame, language: Language = "both") -> Figure:
@@ -312,9 +313,7 @@ def national_comparison_chart(comparison: pd.DataFrame, national: pd.DataFrame, 
     """Per comparable indicator: the national series (line), the national 2025 target, and Fuxin's 2020 level
     and 2025 target. ``comparison`` is :func:`fuxin_analysis.reference.comparison_table`."""
     n = len(comparison)
-    ncols = min(3, max(n, 1))
-    nrows = -(-n // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 3.5 * nrows), squeeze=False)
+    fig, axes, _ = _grid(n, 3, (4.2, 3.5))
     for ax, (_, r) in zip(axes.flat, comparison.iterrows(), strict=False):
         s = national[national["indicator_id"] == r["national_indicator_id"]].sort_values("year")
         ax.plot(s["year"], s["value"], marker="o", ms=3, color=OBSERVED_COLOR,
@@ -331,16 +330,7 @@ def national_comparison_chart(comparison: pd.DataFrame, national: pd.DataFrame, 
         ax.set_title(indicator_label(r["name_zh"], r["name_en"], language, 38), fontsize=9)
         ax.tick_params(labelsize=8)
         ax.xaxis.get_major_locator().set_params(integer=True)
-    for ax in list(axes.flat)[n:]:
-        ax.set_visible(False)
-    handles = {}
-    for ax in axes.flat:
-        for h, lab in zip(*ax.get_legend_handles_labels(), strict=True):
-            handles.setdefault(lab, h)
-    fig.legend(list(handles.values()), list(handles.keys()), loc="lower center", ncol=4, fontsize=8,
-               bbox_to_anchor=(0.5, -0.02 - 0.03 / nrows))
-    fig.tight_layout(rect=(0, 0.05 / nrows + 0.02, 1, 1))
-    return fig
+    return _finish_grid(fig, axes, n, 4)
 
 
 def share_split_chart(table: pd.DataFrame, indicator_id: str, language: Language = "both") -> Figure:

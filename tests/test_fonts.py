@@ -36,10 +36,29 @@ def test_every_label_of_the_plan_renders(plan):
 
 
 @pytest.mark.parametrize("language", ["zh", "en", "both"])
-def test_charts_draw_in_every_language(plan, language):
+def test_every_chart_draws_in_every_language(plan, language):
+    """Every chart function of the package, drawn with missing glyphs as errors."""
+    from fuxin_analysis import assess, observations, reference
+    from fuxin_analysis.backtest import backtest
+    from fuxin_analysis.scenarios import run_scenarios
+
+    from .conftest import OBSERVED
+
     charts.setup()
     table = baseline_target_table(plan)
-    for fig in (charts.rates_chart(table, language), charts.pace_chart(table, language),
-                charts.counts_chart(plan, language)):
+    assessment = assess(plan, [OBSERVED])
+    national, targets = reference.national_series(), reference.national_targets()
+    comparison = reference.comparison_table(table, national, targets, reference.comparable_indicators())
+    results = run_scenarios(plan, [str(OBSERVED)], assessment, [0.5, 1.0], 2023, indicators=["hs_ger"])
+    figures = [
+        charts.rates_chart(table, language), charts.pace_chart(table, language), charts.counts_chart(plan, language),
+        charts.trajectory_panels(plan, observations.load([OBSERVED], plan), assessment, language, empty_totals=True),
+        charts.backtest_chart(national, backtest(national, 2022, 2025), 2022, 2025, language),
+        charts.status_chart(assessment, language),
+        charts.national_comparison_chart(comparison, national, targets, language),
+        charts.share_split_chart(table, "voc_share_senior_secondary", language),
+        charts.scenario_chart(results, language),
+    ]
+    for fig in figures:
         fig.canvas.draw()
         plt.close(fig)
