@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -17,6 +18,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("params", help="parameter file (YAML), e.g. params/default.yaml")
     run.add_argument("--output", help="report folder (default: reports/<params file stem>/)")
     run.add_argument("--jobs", type=int, default=None, help="notebooks run at once (default: one per core)")
+    run.add_argument("--notebooks", help="folder of numbered notebooks to run (default: the project's notebooks/)")
     check = sub.add_parser("check", help="validate a plan folder and print what it holds")
     check.add_argument("plan_dir", help="plan folder, e.g. data/plans/fuxin_14th")
     return parser
@@ -28,7 +30,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "run":
             from .runner import run
 
-            result = run(args.params, args.output, jobs=args.jobs)
+            from pathlib import Path
+
+            from .runner import NOTEBOOK_DIR
+
+            folder = Path(args.notebooks) if args.notebooks else NOTEBOOK_DIR
+            result = run(args.params, args.output, jobs=args.jobs, notebook_dir=folder)
             print(f"report written to {result.output}/index.html "
                   f"({len(result.pages)} notebooks, {result.jobs} at a time, {result.seconds:.1f} s)")
         elif args.command == "check":
@@ -55,7 +62,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         raise
     except KeyboardInterrupt:
         print("interrupted; the previous report is unchanged", file=sys.stderr)
-        return 130
+        sys.stderr.flush()
+        sys.stdout.flush()
+        os._exit(130)  # do not wait for notebooks still running; their kernels exit with their parent
 
 
 if __name__ == "__main__":

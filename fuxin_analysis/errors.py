@@ -11,7 +11,7 @@ MAX_VALUE_CHARS = 60
 
 
 def _short(value: object) -> str:
-    text = repr(value)
+    text = f"{value:g}" if isinstance(value, float) else repr(value)
     return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "…"
 
 

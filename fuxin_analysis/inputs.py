@@ -34,6 +34,9 @@ def read_text(path: str | Path) -> str:
     if size > MAX_BYTES:
         raise InputError(path, f"file too large ({size} bytes; at most {MAX_BYTES})")
     data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(path, "encoded in UTF-16 (Excel's 'Unicode text'), not UTF-8",
+                         hint="save it again as CSV UTF-8")
     if b"\x00" in data:
         raise InputError(path, "not a text file (it contains binary data)")
     try:
@@ -119,6 +122,9 @@ def read_yaml_mapping(path: str | Path) -> dict[str, Any]:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or "syntax error"
+        context, start = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        if context and start is not None and (mark is None or start.line != mark.line):
+            problem += f" ({context} started at line {start.line + 1})"
         raise InputError(path, f"YAML syntax error at {where}{problem}") from None
     if data is None:
         raise InputError(path, "file is empty")

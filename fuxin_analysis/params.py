@@ -74,8 +74,13 @@ def load_params(path: str | Path) -> tuple[Params, dict[str, object]]:
     observations = []
     for i, name in enumerate(params.observations):
         obs = (base / name).resolve()
-        if not obs.is_file():
-            raise InputError(path, "observation file not found", field=f"observations[{i}]", value=name)
+        field = f"observations[{i}]"
+        if obs.is_dir():
+            raise InputError(path, "is a folder, not a CSV file", field=field, value=name)
+        if not obs.exists():
+            raise InputError(path, "observation file not found", field=field, value=name)
+        if obs.suffix.lower() != ".csv":
+            raise InputError(path, "an observation file must be a .csv file", field=field, value=name)
         observations.append(str(obs))
     notebook_params: dict[str, object] = {
         "plan_dir": str(plan_dir),

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .trajectory import expit, logit
 
@@ -79,6 +78,7 @@ def project_level(years: np.ndarray, values: np.ndarray, target_year: int, targe
         return Projection(value=value, model="line through two observations" +
                           (" (logit scale)" if scale.bounded else ""), n=n)
     import statsmodels.api as sm
+    from scipy import stats
 
     x0 = years.min()
     fit = sm.OLS(z, sm.add_constant(years - x0)).fit()
@@ -128,6 +128,7 @@ def project_total(years: np.ndarray, amounts: np.ndarray, period_start: int, per
         rest = amounts[1] + slope * (future - years[1])
         return Projection(value=done + float(rest.sum()), model="line through two yearly amounts", n=n)
     import statsmodels.api as sm
+    from scipy import stats
 
     x0 = years.min()
     fit = sm.OLS(amounts, sm.add_constant(years - x0)).fit()

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import nbformat
 import pandas as pd
 
 from .labels import Language, label
@@ -37,7 +36,7 @@ class Page:
     title: str
 
 
-def notebook_title(nb: nbformat.NotebookNode, fallback: str) -> str:
+def notebook_title(nb: object, fallback: str) -> str:
     """The first Markdown heading of the notebook, without the leading #'s."""
     for cell in nb.cells:
         if cell.cell_type == "markdown":
@@ -50,6 +49,7 @@ def notebook_title(nb: nbformat.NotebookNode, fallback: str) -> str:
 def export_html(notebook: Path, target: Path) -> Page:
     """Write the executed notebook as HTML for readers: no code cells or prompts, nothing loaded from the web
     (the ``offline`` template: the lab template without require.js, MathJax, mermaid), images embedded."""
+    import nbformat
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(notebook, as_version=4)

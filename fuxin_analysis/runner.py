@@ -14,18 +14,19 @@ import shutil
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import cache
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from jupyter_client.manager import AsyncKernelManager
-from traitlets import default
+import pandas as pd
 
 from .manifest import write_manifest
-from .params import load_params
-from .plan import load_plan
+from .params import Params, load_params
+from .plan import Plan, load_plan
 from .progress import assess
 from .report import Page, export_html, write_index, write_scorecard, write_scorecard_xlsx
 
@@ -37,6 +38,10 @@ class RunError(RuntimeError):
     """A notebook failed; the message names the notebook and the cell."""
 
 
+class RunLocked(RunError):
+    """Another run is writing the same report."""
+
+
 @dataclass(frozen=True)
 class RunResult:
     output: Path
@@ -45,17 +50,23 @@ class RunResult:
     jobs: int
 
 
-class IPCKernelManager(AsyncKernelManager):
-    """A kernel manager that talks to its kernel over Unix sockets in the temp folder, not TCP ports,
-    so that kernels started at the same moment never race for a port."""
+@cache
+def ipc_kernel_manager() -> type:
+    """A kernel manager class that talks to its kernel over Unix sockets in the temp folder, not TCP ports,
+    so that kernels started at the same moment never race for a port (imported on first use)."""
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
 
-    @default("transport")
-    def _transport_default(self) -> str:
-        return "ipc"
+    class IPCKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _transport_default(self) -> str:
+            return "ipc"
 
-    @default("ip")
-    def _ip_default(self) -> str:
-        return os.path.join(tempfile.gettempdir(), f"fuxin-kernel-{uuid.uuid4().hex[:12]}")
+        @default("ip")
+        def _ip_default(self) -> str:
+            return os.path.join(tempfile.gettempdir(), f"fuxin-kernel-{uuid.uuid4().hex[:12]}")
+
+    return IPCKernelManager
 
 
 def notebooks(folder: Path = NOTEBOOK_DIR) -> list[Path]:
@@ -74,12 +85,14 @@ def execute(notebook: Path, target: Path, parameters: dict[str, object]) -> None
         # the kernel's working folder is set through nbclient's resources, not papermill's cwd (a process-wide
         # chdir, unsafe with notebooks running in parallel threads)
         pm.execute_notebook(str(notebook), str(target), parameters=given, kernel_name="python3",
-                            progress_bar=False, log_output=False, kernel_manager_class=IPCKernelManager,
+                            progress_bar=False, log_output=False, kernel_manager_class=ipc_kernel_manager(),
                             resources={"metadata": {"path": str(notebook.parent)}})
     except pm.PapermillExecutionError as exc:
         first_line = next((line for line in exc.source.splitlines() if line.strip()), "")[:60]
         raise RunError(f"{notebook.name}: cell [{exc.exec_count}] ({first_line!r}) failed: "
                        f"{exc.ename}: {exc.evalue}".replace("\n", " ")) from None
+    except Exception as exc:  # the kernel died, timed out or could not start
+        raise RunError(f"{notebook.name}: {type(exc).__name__}: {exc}".replace("\n", " ")[:300]) from None
 
 
 def _execute_and_export(notebook: Path, staging: Path, parameters: dict[str, object]) -> tuple[Page, float]:
@@ -108,6 +121,40 @@ def run(params_file: str | Path, output: str | Path | None = None, jobs: int | N
     os.environ.pop("MPLBACKEND", None)  # a non-interactive backend inherited by kernels would drop the charts
     dest = Path(output) if output is not None else Path("reports") / params_file.stem
     dest.parent.mkdir(parents=True, exist_ok=True)
+    with _lock(dest):
+        return _run_locked(dest, params_file, params, plan, nb_params, assessment, books, jobs, progress, t0)
+
+
+@contextmanager
+def _lock(dest: Path) -> Iterator[None]:
+    """One run at a time per destination: an exclusive lock on ``.<dest>.lock`` beside it (released by the
+    system if the process dies, so it never goes stale). A second run refuses at once with a clear message."""
+    import fcntl
+
+    path = dest.parent / f".{dest.name}.lock"
+    with open(path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise RunLocked(f"{dest}: another run ({holder}) is writing this report; wait for it to finish "
+                            "and run again") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}, started {datetime.now():%Y-%m-%d %H:%M:%S}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.truncate(0)
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _run_locked(dest: Path, params_file: Path, params: Params, plan: Plan, nb_params: dict[str, object],
+                assessment: pd.DataFrame, books: list[Path], jobs: int, progress: Callable[[str], None],
+                t0: float) -> RunResult:
+    """Execute and export into a staging folder, then publish it; on any failure keep it under a clear name."""
     staging = dest.parent / f".{dest.name}.staging-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
@@ -129,12 +176,13 @@ def run(params_file: str | Path, output: str | Path | None = None, jobs: int | N
         write_scorecard_xlsx(assessment, staging / "scorecard.xlsx", params.language)
         write_index(staging, params.title, ordered, started, assessment, params.language)
         write_manifest(staging / "manifest.json", params_file, params, plan, nb_params, books, started)
-    except BaseException:
+    except BaseException as exc:
         pool.shutdown(wait=False, cancel_futures=True)
-        failed = dest.parent / f"{dest.name}.failed-{started:%Y%m%d-%H%M%S}"
+        kind = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+        failed = dest.parent / f"{dest.name}.{kind}-{started:%Y%m%d-%H%M%S}"
         shutil.rmtree(failed, ignore_errors=True)
         staging.rename(failed)
-        progress(f"the failed run's files are kept in {failed}")
+        progress(f"the {kind} run's files are kept in {failed}; {dest} is unchanged")
         raise
     pool.shutdown(wait=True)
     _publish(staging, dest)

@@ -11,6 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PLAN_DIR = ROOT / "data" / "plans" / "fuxin_14th"
 OBSERVED = ROOT / "data" / "observations" / "fuxin_observed.csv"
 XSS_TITLE = "<script>alert(1)</script> 阜新"
+HOSTILE_SOURCE = "<script>alert('source')</script> report"
+HOSTILE_NOTE = "<img src=x onerror=alert(2)>"
 
 
 @pytest.fixture(scope="session")
@@ -21,9 +23,13 @@ def plan():
 
 
 def write_params(folder: Path, **extra) -> Path:
-    """A parameter file for tests: the shipped plan and observations, English labels, a hostile title."""
+    """A parameter file for tests: the shipped plan and observations, English labels, a hostile title, and an
+    observation file whose source and note try to inject HTML."""
+    hostile = folder / "hostile.csv"
+    hostile.write_text("indicator_id,year,value,source,note\n"
+                       f'education_groups,2021,8,"{HOSTILE_SOURCE}","{HOSTILE_NOTE}"\n', encoding="utf-8")
     lines = [f'plan_dir: "{PLAN_DIR}"', 'language: "en"', f"title: {json.dumps(XSS_TITLE)}",
-             f'observations: ["{OBSERVED}"]']
+             f'observations: ["{OBSERVED}", "{hostile}"]']
     lines += [f"{k}: {v}" for k, v in extra.items()]
     path = folder / "params.yaml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -45,3 +51,28 @@ def report(tmp_path_factory):
         if saved is not None:
             os.environ["MPLBACKEND"] = saved
     return result.output
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_network():
+    """Tests run with the network blocked: any connection from this process to a non-loopback address fails.
+    (Kernels talk to the runner over Unix sockets; the browser tests block the browser's requests themselves.)"""
+    import ipaddress
+    import socket
+
+    original = socket.socket.connect
+
+    def guarded(self, address):
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            host = address[0]
+            try:
+                loopback = ipaddress.ip_address(host).is_loopback
+            except ValueError:
+                loopback = host == "localhost"
+            if not loopback:
+                raise OSError(f"network access blocked in tests: {address}")
+        return original(self, address)
+
+    socket.socket.connect = guarded
+    yield
+    socket.socket.connect = original

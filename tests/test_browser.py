@@ -40,7 +40,9 @@ def _visit(browser, url: str) -> dict:
 
     context.route("**/*", guard)
     page = context.new_page()
+    dialogs = []
     page.on("requestfailed", lambda r: failed.append(r.url))
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(url, wait_until="load")
     info = page.evaluate("""() => ({
         title: document.title,
@@ -51,12 +53,12 @@ def _visit(browser, url: str) -> dict:
         scripts: document.querySelectorAll('script').length,
     })""")
     context.close()
-    return {**info, "blocked": blocked, "failed": failed}
+    return {**info, "blocked": blocked, "failed": failed, "dialogs": dialogs}
 
 
 def test_index_page(browser, report):
     info = _visit(browser, (report / "index.html").as_uri())
-    assert info["blocked"] == [] and info["failed"] == []
+    assert info["blocked"] == [] and info["failed"] == [] and info["dialogs"] == []
     assert "阜新" in info["title"] and "<script>alert(1)</script> 阜新" in info["h1"]  # shown as text, not run
     relative = [h for h in info["links"] if not h.startswith(("http:", "https:", "#"))]
     assert len(relative) >= 9
@@ -70,6 +72,7 @@ def test_notebook_page(browser, report, name):
     info = _visit(browser, (report / f"{name}.html").as_uri())
     assert info["blocked"] == [], info["blocked"]
     assert info["failed"] == [], info["failed"]
+    assert info["dialogs"] == []  # no injected script ran
     assert info["images"] >= 1 and info["broken"] == 0
     assert "<script>alert(1)</script>" in info["h1"]  # the hostile title is text
     assert "index.html" in info["links"]

@@ -96,3 +96,11 @@ def test_frame_is_checked_like_a_file(plan):
     frame = pd.DataFrame({"indicator_id": ["hs_ger"], "year": [2021], "value": [130.0], "source": ["x report"]})
     with pytest.raises(InputError, match=r"<observations frame>, row 2, field 'value'"):
         load(frame, plan)
+
+
+def test_utf8_bom_is_accepted(tmp_path, plan):
+    # Excel's "CSV UTF-8" starts the file with a byte-order mark: read as UTF-8, the header is intact
+    path = tmp_path / "bom.csv"
+    path.write_bytes((HEADER + "hs_ger,2021,98.5,阜新市统计公报 2021\n").encode("utf-8-sig"))
+    obs = read_observations([path], plan)
+    assert obs.loc[0, "source"] == "阜新市统计公报 2021"

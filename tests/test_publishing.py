@@ -1,0 +1,114 @@
+"""Publishing is atomic, runs are exclusive per destination, and the same inputs give the same files."""
+
+import fcntl
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from fuxin_analysis.runner import RunError, run
+
+from .conftest import HOSTILE_NOTE, HOSTILE_SOURCE, write_params
+
+PREVIOUS = "<html>previous report</html>"
+
+
+def _notebooks(folder: Path, *cells: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("language = 'both'", metadata={"tags": ["parameters"]}),
+                *(nbformat.v4.new_code_cell(c) for c in cells)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, folder / "01_test.ipynb")
+    return folder
+
+
+def _previous(dest: Path) -> Path:
+    dest.mkdir()
+    (dest / "index.html").write_text(PREVIOUS, encoding="utf-8")
+    return dest
+
+
+def _unchanged(dest: Path) -> bool:
+    return [p.name for p in dest.iterdir()] == ["index.html"] and (dest / "index.html").read_text() == PREVIOUS
+
+
+def test_killed_kernel_keeps_the_previous_report(tmp_path):
+    books = _notebooks(tmp_path / "nb", "import os\nos._exit(1)")
+    dest = _previous(tmp_path / "out")
+    with pytest.raises(RunError, match=r"01_test\.ipynb: DeadKernelError"):
+        run(write_params(tmp_path), dest, notebook_dir=books, progress=lambda _: None)
+    assert _unchanged(dest)
+    assert len(list(tmp_path.glob("out.failed-*"))) == 1
+    assert not list(tmp_path.glob(".out.staging-*"))
+
+
+def _cli(tmp_path: Path, books: Path, dest: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "fuxin_analysis", "run", str(write_params(tmp_path)),
+                             "--output", str(dest), "--notebooks", str(books)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_ctrl_c_keeps_the_previous_report(tmp_path):
+    books = _notebooks(tmp_path / "nb", "import time\ntime.sleep(60)")
+    dest = _previous(tmp_path / "out")
+    proc = _cli(tmp_path, books, dest)
+    deadline = time.time() + 60
+    while not list(tmp_path.glob(".out.staging-*")) and time.time() < deadline:
+        time.sleep(0.2)
+    time.sleep(3)  # the kernel is running the long cell
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "interrupted; the previous report is unchanged" in err
+    assert _unchanged(dest)
+    assert len(list(tmp_path.glob("out.interrupted-*"))) == 1
+    assert not list(tmp_path.glob(".out.staging-*"))
+
+
+def test_second_run_into_the_same_folder_refuses(tmp_path):
+    books = _notebooks(tmp_path / "nb", "x = 1")
+    dest = _previous(tmp_path / "out")
+    with open(tmp_path / ".out.lock", "a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        held.write("pid 12345, started 2026-11-28 10:00:00")
+        held.flush()
+        proc = _cli(tmp_path, books, dest)
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1
+    assert "another run (pid 12345, started 2026-11-28 10:00:00) is writing this report" in err
+    assert _unchanged(dest)
+    # once the lock is free, the run goes through
+    result = run(write_params(tmp_path), dest, notebook_dir=books, progress=lambda _: None)
+    assert (result.output / "scorecard.csv").exists()
+
+
+def test_same_inputs_same_bytes(tmp_path):
+    books = _notebooks(tmp_path / "nb", "x = 1")
+    params = write_params(tmp_path)
+    first = run(params, tmp_path / "a", notebook_dir=books, progress=lambda _: None).output
+    time.sleep(1.1)  # a different run time stamp
+    second = run(params, tmp_path / "b", notebook_dir=books, progress=lambda _: None).output
+    assert (first / "scorecard.csv").read_bytes() == (second / "scorecard.csv").read_bytes()
+    m1, m2 = (json.loads((d / "manifest.json").read_text(encoding="utf-8")) for d in (first, second))
+    assert m1.pop("run_time") != m2.pop("run_time")
+    assert m1 == m2
+    text1 = (first / "manifest.json").read_text(encoding="utf-8").splitlines()
+    text2 = (second / "manifest.json").read_text(encoding="utf-8").splitlines()
+    assert [a for a, b in zip(text1, text2, strict=True) if a != b] == [line for line in text1 if '"run_time"' in line]
+
+
+def test_user_strings_are_escaped_on_every_page(report):
+    for page in report.glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "<script>alert" not in text, page.name
+        assert HOSTILE_NOTE not in text, page.name
+    data_page = (report / "02_trajectories.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(&#x27;source&#x27;)&lt;/script&gt; report" in data_page or \
+        "&lt;script&gt;alert('source')&lt;/script&gt; report" in data_page
+    assert HOSTILE_SOURCE not in data_page
