@@ -110,14 +110,31 @@ def validate(model: type[M], record: dict[str, Any], path: str | Path, row: int 
                              hint=f"did you mean '{guess}'?" if guess else None) from None
         if message.startswith("Value error, "):
             message = message[len("Value error, "):]
-        raise InputError(path, message, row=row, field=field, value=value) from None
+        hint = None
+        if isinstance(value, bool):
+            hint = "YAML reads unquoted yes/no/on/off/true/false as a boolean: put the value in quotes"
+        raise InputError(path, message, row=row, field=field, value=value, hint=hint) from None
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """The safe loader, refusing a key given twice (plain PyYAML keeps the last one silently)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key '{key}' appears twice", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
 
 
 def read_yaml_mapping(path: str | Path) -> dict[str, Any]:
-    """A YAML file that must hold a mapping, read with the safe loader."""
+    """A YAML file that must hold a mapping, read with the safe loader (no tags that run code; no key twice)."""
     text = read_text(path)
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
