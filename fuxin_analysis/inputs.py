@@ -89,31 +89,61 @@ def read_csv(path: str | Path, columns: Sequence[str], required: Sequence[str]) 
     return out
 
 
+def _input_error(err: dict[str, Any], model: type[BaseModel], record: dict[str, Any], path: str | Path,
+                 row: int | None, loc: tuple[Any, ...]) -> InputError:
+    """One pydantic error as an InputError naming the field and the value as the user wrote it."""
+    field = str(loc[0]) if loc else None
+    cause = (err.get("ctx") or {}).get("error")
+    if isinstance(cause, FieldProblem):
+        field = cause.field
+    value = record.get(field) if field is not None and field in record else err.get("input")
+    if isinstance(value, dict):
+        value = None
+    message = err.get("msg", "invalid value")
+    if err.get("type") == "extra_forbidden" and field is not None:
+        guess = nearest(field, model.model_fields)
+        return InputError(path, "unknown key", row=row, field=field,
+                          hint=f"did you mean '{guess}'?" if guess else None)
+    if message.startswith("Value error, "):
+        message = message[len("Value error, "):]
+    hint = None
+    if isinstance(value, bool):
+        hint = "YAML reads unquoted yes/no/on/off/true/false as a boolean: put the value in quotes"
+    return InputError(path, message, row=row, field=field, value=value, hint=hint)
+
+
 def validate(model: type[M], record: dict[str, Any], path: str | Path, row: int | None = None) -> M:
     """``record`` checked against ``model``; the first problem raised as an InputError."""
     try:
         return model.model_validate(record)
     except ValidationError as exc:
         err = exc.errors()[0]
-        loc = err.get("loc") or ()
-        field = str(loc[0]) if loc else None
-        cause = (err.get("ctx") or {}).get("error")
-        if isinstance(cause, FieldProblem):
-            field = cause.field
-        value = record.get(field) if field is not None and field in record else err.get("input")
-        if isinstance(value, dict):
-            value = None
-        message = err.get("msg", "invalid value")
-        if err.get("type") == "extra_forbidden" and field is not None:
-            guess = nearest(field, model.model_fields)
-            raise InputError(path, "unknown key", row=row, field=field,
-                             hint=f"did you mean '{guess}'?" if guess else None) from None
-        if message.startswith("Value error, "):
-            message = message[len("Value error, "):]
-        hint = None
-        if isinstance(value, bool):
-            hint = "YAML reads unquoted yes/no/on/off/true/false as a boolean: put the value in quotes"
-        raise InputError(path, message, row=row, field=field, value=value, hint=hint) from None
+        raise _input_error(err, model, record, path, row, tuple(err.get("loc") or ())) from None
+
+
+def validate_rows(model: type[M], records: Sequence[dict[str, Any]],
+                  places: Sequence[tuple[str | Path, int]]) -> list[M]:
+    """Many records checked in one pass (pydantic's list validation); the first problem, in file order, raised
+    as an InputError with that record's ``(path, row)`` from ``places``."""
+    try:
+        return _list_adapter(model).validate_python(records)
+    except ValidationError as exc:
+        err = min(exc.errors(), key=lambda e: (e["loc"][0], list(model.model_fields).index(str(e["loc"][1]))
+                                               if len(e["loc"]) > 1 and str(e["loc"][1]) in model.model_fields else 0))
+        index = int(err["loc"][0])
+        path, row = places[index]
+        raise _input_error(err, model, records[index], path, row, tuple(err["loc"][1:])) from None
+
+
+_ADAPTERS: dict[type, Any] = {}
+
+
+def _list_adapter(model: type[BaseModel]) -> Any:
+    from pydantic import TypeAdapter
+
+    if model not in _ADAPTERS:
+        _ADAPTERS[model] = TypeAdapter(list[model])  # type: ignore[valid-type]
+    return _ADAPTERS[model]
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):

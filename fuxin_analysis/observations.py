@@ -16,7 +16,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from .errors import InputError, nearest
-from .inputs import read_csv, validate
+from .inputs import read_csv, validate_rows
 from .plan import FiniteFloat, Plan, SnakeId, Text, Year
 
 COLUMNS = ("indicator_id", "year", "value", "source", "note")
@@ -59,33 +59,48 @@ def read_observations(paths: Iterable[str | Path], plan: Plan) -> pd.DataFrame:
 
 
 def _validated(rows: Iterable[tuple[Path, int, dict[str, object]]], plan: Plan) -> pd.DataFrame:
-    """Rows checked one by one (schema, known indicator, bounds) and across files (no indicator-year twice)."""
-    indicators = plan.indicators.set_index("indicator_id")
-    seen: dict[tuple[str, int], tuple[Path, int]] = {}
-    records = []
-    for path, row, record in rows:
-        obs = validate(ObservationRow, record, path, row)
-        if obs.indicator_id not in indicators.index:
-            guess = nearest(obs.indicator_id, indicators.index)
-            raise InputError(path, f"unknown indicator (not in plan {plan.id})", row=row, field="indicator_id",
-                             value=obs.indicator_id, hint=f"did you mean '{guess}'?" if guess else None)
-        ind = indicators.loc[obs.indicator_id]
-        low, high = ind["lower_bound"], ind["upper_bound"]
-        if (pd.notna(low) and obs.value < low) or (pd.notna(high) and obs.value > high):
-            bounds = f"[{'' if pd.isna(low) else f'{low:g}'}, {'' if pd.isna(high) else f'{high:g}'}]"
-            raise InputError(path, f"outside the bounds {bounds} of {obs.indicator_id} ({ind['unit']})", row=row,
-                             field="value", value=record["value"])
-        key = (obs.indicator_id, obs.year)
-        if key in seen:
-            first_path, first_row = seen[key]
-            where = "this file" if first_path == path else first_path.name
-            raise InputError(path, f"duplicate indicator-year (also in {where}, row {first_row})", row=row,
-                             field="year", value=record["year"])
-        seen[key] = (path, row)
-        records.append({**obs.model_dump(), "origin": "observed", "file": str(path)})
-    if not records:
+    """Rows checked against the schema in one pass, then across rows and files with vectorised checks (known
+    indicator, within bounds, no indicator-year twice); the first problem in file order is raised."""
+    rows = list(rows)
+    if not rows:
         return empty()
-    return pd.DataFrame(records, columns=FRAME_COLUMNS).astype({"year": "int64", "value": "float64"})
+    records = [r for _, _, r in rows]
+    places = [(p, n) for p, n, _ in rows]
+    checked = validate_rows(ObservationRow, records, places)
+    frame = pd.DataFrame({
+        "indicator_id": [o.indicator_id for o in checked], "year": [o.year for o in checked],
+        "value": [o.value for o in checked], "source": [o.source for o in checked],
+        "note": [o.note for o in checked], "origin": "observed", "file": [str(p) for p, _ in places],
+    }, columns=FRAME_COLUMNS).astype({"year": "int64", "value": "float64"})
+    indicators = plan.indicators.set_index("indicator_id")
+
+    def fail(i: int, problem: str, field: str, hint: str | None = None) -> None:
+        path, row = places[i]
+        raise InputError(path, problem, row=row, field=field, value=records[i].get(field), hint=hint)
+
+    unknown = ~frame["indicator_id"].isin(indicators.index)
+    if unknown.any():
+        i = int(unknown.to_numpy().argmax())
+        guess = nearest(frame.at[i, "indicator_id"], indicators.index)
+        fail(i, f"unknown indicator (not in plan {plan.id})", "indicator_id",
+             f"did you mean '{guess}'?" if guess else None)
+    low = frame["indicator_id"].map(indicators["lower_bound"])
+    high = frame["indicator_id"].map(indicators["upper_bound"])
+    outside = (low.notna() & (frame["value"] < low)) | (high.notna() & (frame["value"] > high))
+    if outside.any():
+        i = int(outside.to_numpy().argmax())
+        ind = indicators.loc[frame.at[i, "indicator_id"]]
+        bounds = f"[{'' if pd.isna(low[i]) else f'{low[i]:g}'}, {'' if pd.isna(high[i]) else f'{high[i]:g}'}]"
+        fail(i, f"outside the bounds {bounds} of {frame.at[i, 'indicator_id']} ({ind['unit']})", "value")
+    twice = frame.duplicated(["indicator_id", "year"], keep="first")
+    if twice.any():
+        i = int(twice.to_numpy().argmax())
+        same = frame[(frame["indicator_id"] == frame.at[i, "indicator_id"]) & (frame["year"] == frame.at[i, "year"])]
+        first = int(same.index[0])
+        first_path, first_row = places[first]
+        where = "this file" if first_path == places[i][0] else Path(first_path).name
+        fail(i, f"duplicate indicator-year (also in {where}, row {first_row})", "year")
+    return frame
 
 
 def plan_baselines_as_observations(plan: Plan) -> pd.DataFrame:

@@ -216,14 +216,13 @@ def flow_progress(years: np.ndarray, amounts: np.ndarray, period_start: int, per
     return out
 
 
-def _history_pace(plan: Plan, indicator_id: str) -> tuple[float, float, float]:
-    """(base year, 13th-period total, its yearly pace) for a flow indicator, from the plan's baselines."""
-    base = plan.baselines()
-    base = base[(base["indicator_id"] == indicator_id) & (base["period_end"] <= plan.meta.baseline_year)]
-    if base.empty:
-        return np.nan, np.nan, np.nan
-    row = base.sort_values(["period_end", "period_start"]).iloc[-1]
-    return float(row["period_end"]), float(row["value"]), float(row["value"]) / (row["period_end"] - row["period_start"] + 1)
+def _history_paces(plan: Plan) -> dict[str, tuple[float, float, float]]:
+    """Per indicator: (base year, 13th-period total, its yearly pace) from the plan's latest baseline flow."""
+    base = plan.statements
+    base = base[(base["role"] == "baseline") & (base["period_end"] <= plan.meta.baseline_year)]
+    base = base.sort_values(["indicator_id", "period_end", "period_start"]).drop_duplicates("indicator_id", keep="last")
+    return {r.indicator_id: (float(r.period_end), float(r.value), float(r.value) / (r.period_end - r.period_start + 1))
+            for r in base.itertuples()}
 
 
 def assess(plan: Plan | str | Path, observations: pd.DataFrame | list[str | Path] | str | Path | None = None,
@@ -240,31 +239,39 @@ def assess(plan: Plan | str | Path, observations: pd.DataFrame | list[str | Path
         raise ValueError(f"as_of {as_of} is before the plan's baseline year {base_year_plan}")
     data = obs_mod.load(observations, plan, as_of)
     # one value per indicator-year for calculations: the plan's figure where both exist
-    data = data.drop_duplicates(["indicator_id", "year"], keep="first")
-    by_indicator = {k: g for k, g in data.groupby("indicator_id", sort=False)}
-    rows = []
+    data = data.drop_duplicates(["indicator_id", "year"], keep="first").sort_values(["indicator_id", "year"],
+                                                                                   kind="stable")
+    ids = data["indicator_id"].to_numpy()
+    years, values = data["year"].to_numpy(float), data["value"].to_numpy(float)
+    cuts = np.flatnonzero(ids[1:] != ids[:-1]) + 1 if len(ids) else np.array([], dtype=int)
+    series = {ids[a]: (years[a:b], values[a:b]) for a, b in zip(np.r_[0, cuts], np.r_[cuts, len(ids)], strict=True)
+              if len(ids)}
+    history = _history_paces(plan)
     targets = plan.targets()
     targets = targets.iloc[targets["domain"].map(DOMAINS.index).argsort(kind="stable")]
-    for _, st in targets.iterrows():
-        rows.append(_assess_target(plan, st, by_indicator.get(st["indicator_id"]), base_year_plan))
+    empty = (np.array([]), np.array([]))
+    rows = [_assess_target(st, series.get(st["indicator_id"], empty), history.get(st["indicator_id"]), base_year_plan)
+            for st in targets.to_dict("records")]
     return pd.DataFrame(rows, columns=COLUMNS).astype({"n_observations": "int64"})
 
 
-def _assess_target(plan: Plan, st: pd.Series, series: pd.DataFrame | None, plan_base_year: int) -> dict[str, object]:
+def _assess_target(st: dict[str, object], series: tuple[np.ndarray, np.ndarray],
+                   history: tuple[float, float, float] | None, plan_base_year: int) -> dict[str, object]:
+    """One target: ``st`` is its statement joined with its indicator; ``series`` its (years, values), sorted."""
     direction = target_direction(st["comparator"], st["direction"])
     target = float(st["value"])
     target_year = int(st["period_end"])
     label = str(st["statement_id"])
-    row: dict[str, object] = {c: st.get(c, np.nan) for c in ("statement_id", "indicator_id", "name_zh", "name_en",
-                                                              "domain", "unit", "comparator")}
+    row: dict[str, object] = {c: st[c] for c in ("statement_id", "indicator_id", "name_zh", "name_en", "domain",
+                                                 "unit", "comparator")}
     row.update(target_value=target, target_value_high=st["value_high"], target_year=target_year)
-    series = series if series is not None else pd.DataFrame(columns=["year", "value"])
+    years, values = series
     if st["kind"] in FLOW_KINDS:
         start = int(st["period_start"])
-        inside = series[(series["year"] >= start) & (series["year"] <= target_year)]
-        years, amounts = inside["year"].to_numpy(float), inside["value"].to_numpy(float)
+        inside = (years >= start) & (years <= target_year)
+        years, amounts = years[inside], values[inside]
         result = flow_progress(years, amounts, start, target_year, target, st["kind"], label)
-        hist_year, hist_total, hist_pace = _history_pace(plan, st["indicator_id"])
+        hist_year, hist_total, hist_pace = history if history is not None else (np.nan, np.nan, np.nan)
         if st["kind"] == "flow_total":
             proj = project_total(years, amounts, start, target_year, target, direction)
         else:
@@ -276,27 +283,23 @@ def _assess_target(plan: Plan, st: pd.Series, series: pd.DataFrame | None, plan_
                    latest_value=result.pop("latest_value"), n_observations=len(years),
                    pace_required_vs_history=result["required_annual_change"] / hist_pace)
     else:
-        series = series.sort_values("year")
-        at_base = series[series["year"] == plan_base_year]
-        after = series[series["year"] > plan_base_year]
-        base = at_base.iloc[0] if len(at_base) else (after.iloc[0] if len(after) else None)
-        if len(series):
-            latest = series.iloc[-1]
-            base_y = float(base["year"]) if base is not None else np.nan
-            base_v = float(base["value"]) if base is not None else np.nan
-            result = level_progress(base_y, base_v, float(latest["year"]), float(latest["value"]), target_year,
-                                    target, direction, label)
-            row.update(latest_year=int(latest["year"]), latest_value=float(latest["value"]))
+        at_or_after = np.flatnonzero(years >= plan_base_year)
+        base_i = at_or_after[0] if len(at_or_after) else None  # the base year's value, else the first after it
+        if len(years):
+            base_y = float(years[base_i]) if base_i is not None else np.nan
+            base_v = float(values[base_i]) if base_i is not None else np.nan
+            result = level_progress(base_y, base_v, float(years[-1]), float(values[-1]), target_year, target,
+                                    direction, label)
+            row.update(latest_year=int(years[-1]), latest_value=float(values[-1]))
         else:
             base_y = base_v = np.nan
             result = {"status": "not_available", "trend_status": "not_available", "cagr_ratio": np.nan,
                       "required_annual_change": np.nan, "observed_annual_change": np.nan}
             row.update(latest_year=np.nan, latest_value=np.nan)
         bounded = st["kind"] in ("rate", "ratio") and pd.notna(st["upper_bound"])
-        proj = project_level(series["year"].to_numpy(float), series["value"].to_numpy(float), target_year, target,
-                             direction, st["lower_bound"] if bounded else None,
-                             st["upper_bound"] if bounded else None)
-        row.update(baseline_year=base_y, baseline_value=base_v, n_observations=len(series),
+        proj = project_level(years, values, target_year, target, direction,
+                             st["lower_bound"] if bounded else None, st["upper_bound"] if bounded else None)
+        row.update(baseline_year=base_y, baseline_value=base_v, n_observations=len(years),
                    pace_required_vs_history=np.nan)
     row.update(result)
     row.update(projected_value=proj.value, projected_low_80=proj.low, projected_high_80=proj.high,

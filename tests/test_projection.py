@@ -69,3 +69,26 @@ def test_total_projection_interval_by_hand():
     assert p.value == pytest.approx(65)
     assert p.high - p.value == pytest.approx(29.99747, abs=1e-3)
     assert p.probability_met == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_closed_form_matches_statsmodels(seed):
+    """The closed-form OLS gives statsmodels' prediction, 80% interval and t probability."""
+    import statsmodels.api as sm
+    from scipy import stats
+
+    from fuxin_analysis.projection import trend_path
+
+    rng = np.random.default_rng(seed)
+    years = np.arange(2012, 2012 + 5 + seed * 3, dtype=float)
+    values = 10 + 0.7 * (years - 2012) + rng.normal(0, 0.8, len(years))
+    fit = sm.OLS(values, sm.add_constant(years - 2012)).fit()
+    frame = fit.get_prediction(np.array([[1.0, 2030 - 2012]])).summary_frame(alpha=0.2)
+    p = project_level(years, values, 2030, target=25.0)
+    assert p.value == pytest.approx(frame["mean"].iloc[0], rel=1e-10)
+    assert p.low == pytest.approx(frame["obs_ci_lower"].iloc[0], rel=1e-10)
+    assert p.high == pytest.approx(frame["obs_ci_upper"].iloc[0], rel=1e-10)
+    se = np.sqrt(fit.get_prediction(np.array([[1.0, 18.0]])).var_pred_mean[0] + fit.scale)
+    assert p.probability_met == pytest.approx(stats.t(fit.df_resid, frame["mean"].iloc[0], se).sf(25.0), rel=1e-9)
+    path = trend_path(years, values, 2030).set_index("year")
+    assert path.loc[2030, "low_80"] == pytest.approx(frame["obs_ci_lower"].iloc[0], rel=1e-10)
