@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PARAMS ?= params/default.yaml
 PIP_FLAGS ?= --quiet --disable-pip-version-check
 
-.PHONY: report test install install-test lab check clean
+.PHONY: report test install install-test lab check bench clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -33,6 +33,9 @@ test: install-test
 
 check: install
 	$(BIN)/python -m fuxin_analysis check data/plans/fuxin_14th
+
+bench: install
+	$(BIN)/python benchmarks/run.py
 
 lab: install
 	$(BIN)/jupyter lab notebooks/

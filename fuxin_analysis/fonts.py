@@ -54,7 +54,7 @@ def _add_font_file() -> None:
 def register_cjk_font() -> str:
     """Add the CJK font to matplotlib (once) and make it the first sans-serif face; return its family name.
 
-    Call it again after anything that resets matplotlib's settings (``seaborn.set_theme`` does).
+    Call it again after anything that resets matplotlib's settings (a style sheet, ``seaborn.set_theme``).
     """
     from matplotlib import rcParams
 

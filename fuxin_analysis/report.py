@@ -4,6 +4,7 @@ scorecard as CSV and as a formatted Excel workbook. Everything a user wrote is H
 from __future__ import annotations
 
 import html
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -46,18 +47,28 @@ def notebook_title(nb: object, fallback: str) -> str:
     return fallback
 
 
+_THREAD = threading.local()
+
+
+def _exporter() -> object:
+    """One HTML exporter per thread: building it (templates, Jinja environment) costs more than an export."""
+    if not hasattr(_THREAD, "exporter"):
+        from nbconvert import HTMLExporter
+
+        _THREAD.exporter = HTMLExporter(template_name="offline", extra_template_basedirs=[str(TEMPLATE_DIR)],
+                                        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    return _THREAD.exporter
+
+
 def export_html(notebook: Path, target: Path) -> Page:
     """Write the executed notebook as HTML for readers: no code cells or prompts, nothing loaded from the web
     (the ``offline`` template: the lab template without require.js, MathJax, mermaid), images embedded."""
     import nbformat
-    from nbconvert import HTMLExporter
 
     nb = nbformat.read(notebook, as_version=4)
     title = notebook_title(nb, notebook.stem)
     nb.metadata["title"] = title
-    exporter = HTMLExporter(template_name="offline", extra_template_basedirs=[str(TEMPLATE_DIR)],
-                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nb)
+    body, _ = _exporter().from_notebook_node(nb)
     target.write_text(body, encoding="utf-8")
     return Page(file=target.name, title=title)
 

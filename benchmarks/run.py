@@ -1,0 +1,161 @@
+"""Benchmark of the regeneration (``make bench``): prints the six figures of issue 6 in one run.
+
+1. floor: median wall time of papermill executing a two-cell notebook that only imports the stack the
+   notebooks use (pandas, matplotlib, seaborn, statsmodels, fuxin_analysis): the cost of one kernel;
+2. the full regeneration of params/default.yaml (every notebook, HTML, index, scorecard), cold (fresh
+   matplotlib cache, first run) and warm (median of the following runs), through the real command line;
+3. the ratio of (2, warm) to floor × notebooks ÷ cores;
+4. the naive regeneration (a sequential loop of ``papermill`` then ``jupyter nbconvert --to html`` per
+   notebook) and the ratio of ours to it;
+5. ``import fuxin_analysis`` (and what assess needs) against importing pandas alone;
+6. ``assess`` on a SYNTHETIC plan of 100, 1,000 and 10,000 indicators × 30 years (benchmarks/synthetic.py;
+   generated data, in a temporary folder only).
+Ratios measured in the same run are the figures that count: these machines are noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+PY = sys.executable
+BIN = Path(PY).parent
+
+
+def median_time(fn, repeat: int) -> tuple[float, list[float]]:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), times
+
+
+STACK = "import pandas, matplotlib.pyplot, seaborn, statsmodels.api\nimport fuxin_analysis"
+#: What the notebooks' first cell imports today (no seaborn, no statsmodels: see fuxin_analysis.charts.setup).
+NOTEBOOK_IMPORTS = "from fuxin_analysis import assess, charts, load_plan, notebook, tables"
+
+
+def floor_notebook(folder: Path, imports: str, name: str) -> Path:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell(imports)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = folder / f"{name}.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def run_floor(folder: Path, repeat: int, imports: str = STACK, name: str = "floor") -> tuple[float, list[float]]:
+    import papermill as pm
+
+    from fuxin_analysis.runner import ipc_kernel_manager
+
+    nb = floor_notebook(folder, imports, name)
+    return median_time(lambda: pm.execute_notebook(str(nb), str(folder / f"{name}_out.ipynb"), kernel_name="python3",
+                                                   progress_bar=False, kernel_manager_class=ipc_kernel_manager()),
+                       repeat)
+
+
+def regenerate(output: Path, env: dict[str, str]) -> None:
+    subprocess.run([PY, "-m", "fuxin_analysis", "run", str(ROOT / "params" / "default.yaml"), "--output",
+                    str(output)], check=True, capture_output=True, env=env)
+
+
+def naive(folder: Path) -> None:
+    """What a user would script: papermill, then nbconvert, one notebook after the other."""
+    from fuxin_analysis.runner import notebooks
+
+    for nb in notebooks():
+        out = folder / nb.name
+        subprocess.run([str(BIN / "papermill"), str(nb), str(out), "--cwd", str(nb.parent), "-p", "plan_dir",
+                        str(ROOT / "data/plans/fuxin_14th")], check=True, capture_output=True)
+        subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(out)], check=True,
+                       capture_output=True)
+
+
+def import_time(statement: str, repeat: int) -> float:
+    code = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
+    return statistics.median(float(subprocess.run([PY, "-c", code], capture_output=True, text=True,
+                                                  check=True).stdout) for _ in range(repeat))
+
+
+def assess_scaling(folder: Path, sizes: list[int], repeat: int) -> list[tuple[int, float]]:
+    import synthetic
+
+    from fuxin_analysis import assess, load_plan
+
+    out = []
+    for n in sizes:
+        plan = load_plan(synthetic.write_plan(folder / f"plan_{n}", n))
+        obs = synthetic.observations(n)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            assess(plan, obs.head(60))  # imports done before timing
+            med, _ = median_time(lambda: assess(plan, obs), repeat if n <= 1000 else max(1, repeat - 1))
+        out.append((n, med))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per timed figure (median reported)")
+    parser.add_argument("--naive-repeat", type=int, default=1, help="runs of the (slow) naive loop")
+    args = parser.parse_args()
+    from fuxin_analysis.runner import notebooks
+
+    cores = os.cpu_count() or 1
+    n_notebooks = len(notebooks())
+    print(f"machine: {cores} cores, Python {sys.version.split()[0]}; {n_notebooks} notebooks; "
+          f"medians of {args.repeat} runs")
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        floor, floor_all = run_floor(tmp, args.repeat)
+        print(f"1. floor (papermill, two-cell notebook importing pandas, matplotlib, seaborn, statsmodels, "
+              f"fuxin_analysis): {floor:.2f} s  [{', '.join(f'{t:.2f}' for t in floor_all)}]")
+        light, _ = run_floor(tmp, args.repeat, NOTEBOOK_IMPORTS, "light")
+        print(f"   for reference, a kernel importing only what the notebooks now import ({NOTEBOOK_IMPORTS}): "
+              f"{light:.2f} s")
+
+        env = {**os.environ, "MPLCONFIGDIR": str(tmp / "mplconfig")}
+        cold, _ = median_time(lambda: regenerate(tmp / "cold", env), 1)
+        warm, warm_all = median_time(lambda: regenerate(tmp / "warm", env), args.repeat)
+        print(f"2. full regeneration of params/default.yaml: cold {cold:.2f} s (fresh matplotlib cache), "
+              f"warm {warm:.2f} s  [{', '.join(f'{t:.2f}' for t in warm_all)}]")
+        ideal = floor * n_notebooks / cores
+        print(f"3. warm ÷ (floor × {n_notebooks} notebooks ÷ {cores} cores = {ideal:.2f} s): {warm / ideal:.2f}  "
+              f"(goal ≤ 1.2); against the lighter kernel: {warm / (light * n_notebooks / cores):.2f}")
+
+        (tmp / "naive").mkdir()
+        naive_time, _ = median_time(lambda: naive(tmp / "naive"), args.naive_repeat)
+        print(f"4. naive loop (papermill then nbconvert, one by one): {naive_time:.2f} s; ours ÷ naive: "
+              f"{warm / naive_time:.2f}  (goal ≤ 0.5)")
+
+        pandas_t = import_time("import pandas", 5)
+        package_t = import_time("import fuxin_analysis", 5)
+        assess_t = import_time("import fuxin_analysis; from fuxin_analysis import assess, load_plan", 5)
+        print(f"5. import pandas alone {pandas_t:.3f} s; import fuxin_analysis {package_t:.3f} s (heavy modules "
+              f"load on first use); with assess and load_plan {assess_t:.3f} s = pandas {assess_t - pandas_t:+.3f} s "
+              f"(goal ≤ +0.3 s)")
+
+        scaling = assess_scaling(tmp, [100, 1000, 10000], args.repeat)
+        parts = ", ".join(f"{n:,} indicators {t:.3f} s ({t / n * 1e3:.2f} ms each)" for n, t in scaling)
+        print(f"6. assess on SYNTHETIC data, 30 years (analytic t intervals, no Monte-Carlo): {parts}  "
+              f"(goal < 1 s at 1,000; linear)")
+    shutil.rmtree(ROOT / "benchmarks" / "__pycache__", ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
