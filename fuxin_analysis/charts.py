@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 
 from .fonts import missing_glyphs_are_errors, register_cjk_font
 from .labels import Language, domain_name, format_value, label
-from .plan import DOMAINS, Plan
+from .plan import DOMAINS, FLOW_KINDS, Plan
 
 BASELINE_COLOR = "#8c8c8c"
 TARGET_COLOR = "#c0392b"
@@ -234,7 +234,7 @@ def trajectory_panels(plan: Plan, data: pd.DataFrame, assessment: pd.DataFrame, 
     for _, row in assessment.iterrows():
         st = statements.loc[row["statement_id"]]
         series = data[data["indicator_id"] == row["indicator_id"]].sort_values("year")
-        if st["kind"] in ("flow_total", "flow_per_year"):
+        if st["kind"] in FLOW_KINDS:
             in_period = series[(series["year"] >= st["period_start"]) & (series["year"] <= st["period_end"])]
             if empty_totals or len(in_period):
                 drawable.append((st, series, row))
@@ -244,7 +244,7 @@ def trajectory_panels(plan: Plan, data: pd.DataFrame, assessment: pd.DataFrame, 
         return None
     fig, axes, ncols = _grid(len(drawable), ncols, (4.2, 3.6))
     for ax, (st, series, row) in zip(axes.flat, drawable, strict=False):
-        if st["kind"] in ("flow_total", "flow_per_year"):
+        if st["kind"] in FLOW_KINDS:
             _flow_panel(ax, st, series, row, language)
         else:
             _level_panel(ax, st, series, row, language)

@@ -17,11 +17,10 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from .errors import InputError, nearest
 from .inputs import read_csv, validate_rows
-from .plan import FiniteFloat, Plan, SnakeId, Text, Year
+from .plan import LEVEL_KINDS, FiniteFloat, Plan, SnakeId, Text, Year
 
 COLUMNS = ("indicator_id", "year", "value", "source", "note")
 FRAME_COLUMNS = ["indicator_id", "year", "value", "source", "note", "origin", "file"]
-LEVEL_KINDS = ("rate", "stock", "ratio", "years")
 
 
 class ObservationWarning(UserWarning):

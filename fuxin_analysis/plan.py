@@ -9,7 +9,6 @@ in :func:`load_plan`.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +35,9 @@ Role = Literal["baseline", "target"]
 Comparator = Literal[">=", "=", "<=", "range"]
 
 DOMAINS: tuple[str, ...] = Domain.__args__
+#: Kinds measured as amounts over a period (a total, or a yearly average), and kinds measured as a level.
+FLOW_KINDS: tuple[str, ...] = ("flow_total", "flow_per_year")
+LEVEL_KINDS: tuple[str, ...] = ("rate", "stock", "ratio", "years")
 INDICATOR_COLUMNS = ("indicator_id", "name_zh", "name_en", "domain", "unit", "kind", "direction",
                      "lower_bound", "upper_bound")
 STATEMENT_COLUMNS = ("statement_id", "indicator_id", "role", "period_start", "period_end", "comparator",
@@ -263,7 +265,3 @@ def _check_statement(
         if v is not None and not provenance.value_is_stated(v, st.source_quote, st.unit):
             raise InputError(path, "value is not a number the quote states", row=row, field=field, value=v)
 
-
-def is_missing(value: float | None) -> bool:
-    """True for None or NaN (an empty cell)."""
-    return value is None or (isinstance(value, float) and math.isnan(value))

@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from . import observations as obs_mod
-from .plan import DOMAINS, Plan, load_plan
+from .plan import DOMAINS, FLOW_KINDS, Plan, load_plan
 from .projection import Projection, project_level, project_total
 
 #: Open SDG's default thresholds for a quantitative target (sdg-build ``get_progress_thresholds``, method 2).
@@ -49,7 +49,6 @@ TREND_SHARE = 0.5
 ZERO_REPLACEMENT = 0.001
 #: Relative tolerance for comparisons, so that 333.33… × 3 meets 1000 and 98 + 3 × 0.2 is on pace for 0.2 a year.
 TOL = 1e-12
-FLOW_KINDS = ("flow_total", "flow_per_year")
 
 STATUS_LABELS: dict[str, tuple[str, str]] = {
     "target_achieved": ("已实现目标", "Target achieved"),

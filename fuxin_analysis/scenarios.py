@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from . import observations as obs_mod
-from .plan import Plan
-from .progress import FLOW_KINDS, assess
+from .plan import FLOW_KINDS, Plan
+from .progress import assess
 
 HYPOTHETICAL = "HYPOTHETICAL"
 

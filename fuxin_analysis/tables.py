@@ -5,9 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from .labels import ROLE_NAMES, Language, domain_name, format_period, format_target, format_value, label
-from .plan import DOMAINS, Plan
+from .plan import DOMAINS, FLOW_KINDS, Plan
 
-FLOW_KINDS = ("flow_total", "flow_per_year")
 
 
 def _years(start: pd.Series, end: pd.Series) -> pd.Series:
@@ -293,7 +292,7 @@ def display_required_pace(plan: Plan, needed: pd.DataFrame, language: Language =
     rows = []
     for _, r in needed.iterrows():
         ind = units.loc[r["indicator_id"]]
-        flow = r["kind"] in ("flow_total", "flow_per_year")
+        flow = r["kind"] in FLOW_KINDS
         start = label("期内累计", "total so far", language, " ") if flow else ""
         rows.append({
             h["indicator"]: label(ind["name_zh"], ind["name_en"], language),
