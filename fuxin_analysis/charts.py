@@ -10,7 +10,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .fonts import missing_glyphs_are_errors, register_cjk_font
-from .labels import Language, domain_name, format_value, label
+from .labels import Language, domain_name, format_value, label, scenario_label
 from .plan import DOMAINS, FLOW_KINDS, Plan
 
 BASELINE_COLOR = "#8c8c8c"
@@ -380,8 +380,7 @@ def scenario_chart(results: pd.DataFrame, language: Language = "both") -> Figure
     ax.set_xlim(0, len(scenarios))
     ax.set_ylim(len(targets), 0)
     ax.set_xticks(np.arange(len(scenarios)) + 0.5)
-    ax.set_xticklabels([label(f"假设：{s.replace('× pace needed', '倍所需进度')}", f"hypothetical: {s}", language, "\n")
-                        for s in scenarios], fontsize=8)
+    ax.set_xticklabels([scenario_label(s, language, "\n") for s in scenarios], fontsize=8)
     ax.set_yticks(np.arange(len(targets)) + 0.5)
     ax.set_yticklabels([indicator_label(names.loc[s, "name_zh"], names.loc[s, "name_en"], language, 44)
                         for s in targets], fontsize=7)

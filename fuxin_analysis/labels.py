@@ -118,3 +118,9 @@ def format_period(start: int | float | None, end: int | float | None) -> str:
         return "—"
     start, end = int(start), int(end)
     return str(end) if start == end else f"{start}–{end}"
+
+
+def scenario_label(name: str, language: Language = "both", sep: str = " / ") -> str:
+    """A HYPOTHETICAL scenario's name (``0.5× pace needed``, ``custom paces``), marked as hypothetical."""
+    zh = name.replace("× pace needed", "倍所需进度").replace("custom paces", "自定义进度")
+    return label(f"假设：{zh}", f"HYPOTHETICAL: {name}", language, sep)

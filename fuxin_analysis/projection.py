@@ -61,7 +61,8 @@ class _Scale:
 
 
 def _meets(value: float, target: float, direction: int) -> bool:
-    return value >= target if direction > 0 else value <= target
+    slack = 1e-9 * max(1.0, abs(target))  # so that 0.2 × 5 meets 1
+    return value >= target - slack if direction > 0 else value <= target + slack
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,10 @@ class _Line:
         b = float(dx @ (z - z_mean)) / sxx
         a = float(z_mean - b * x_mean)
         resid = z - (a + b * x)
-        return cls(a, b, n, float(x_mean), sxx, float(resid @ resid) / (n - 2))
+        s2 = float(resid @ resid) / (n - 2)
+        if s2 <= 1e-24 * (1.0 + float(z @ z) / n):  # points on a line: rounding noise, not scatter
+            s2 = 0.0
+        return cls(a, b, n, float(x_mean), sxx, s2)
 
     @property
     def df(self) -> int:

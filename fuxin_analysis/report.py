@@ -80,7 +80,8 @@ def write_scorecard(assessment: pd.DataFrame, target: Path) -> Path:
     return target
 
 
-def write_scorecard_xlsx(assessment: pd.DataFrame, target: Path, language: Language = "both") -> Path:
+def write_scorecard_xlsx(assessment: pd.DataFrame, target: Path, language: Language = "both",
+                         plan: object = None) -> Path:
     """``scorecard.xlsx`` for planners: a readable sheet with status colours, the full data with Chinese (or
     English, or both) headers, and the methods' thresholds."""
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -88,7 +89,7 @@ def write_scorecard_xlsx(assessment: pd.DataFrame, target: Path, language: Langu
     from .charts import STATUS_COLORS
     from .tables import SCORECARD_STATUS_COLUMN, display_scorecard, thresholds_table
 
-    shown = display_scorecard(assessment, language).reset_index()
+    shown = display_scorecard(assessment, language, plan).reset_index()
     data = assessment.copy()
     if language != "en":
         data.columns = [label(COLUMN_NAMES_ZH[c], c, language, " ") for c in data.columns]
@@ -119,7 +120,7 @@ def heading(title: str) -> str:
 
 
 def write_index(folder: Path, title: str, pages: Sequence[Page], run_time: datetime,
-                assessment: pd.DataFrame | None = None, language: Language = "both") -> Path:
+                assessment: pd.DataFrame | None = None, language: Language = "both", plan: object = None) -> Path:
     """``index.html``: the title, when it ran, the scorecard, and relative links to every page and file."""
     from .tables import display_scorecard, style_scorecard
 
@@ -128,7 +129,7 @@ def write_index(folder: Path, title: str, pages: Sequence[Page], run_time: datet
     )
     scorecard = ""
     if assessment is not None:
-        table = style_scorecard(display_scorecard(assessment, language), assessment).to_html()
+        table = style_scorecard(display_scorecard(assessment, language, plan), assessment).to_html()
         scorecard = f"<h2>{html.escape(label('目标进展记分卡', 'Scorecard', language))}</h2>\n{table}"
     files = label("数据文件", "Files", language)
     page = f"""<!DOCTYPE html>

@@ -166,7 +166,7 @@ def _run_locked(dest: Path, params_file: Path, params: Params, plan: Plan, nb_pa
         futures = {pool.submit(_execute_and_export, nb, staging, nb_params): nb for nb in books}
         # the files that do not need the notebooks are written while they run
         write_scorecard(assessment, staging / "scorecard.csv")
-        write_scorecard_xlsx(assessment, staging / "scorecard.xlsx", params.language)
+        write_scorecard_xlsx(assessment, staging / "scorecard.xlsx", params.language, plan)
         write_manifest(staging / "manifest.json", params_file, params, plan, nb_params, books, started)
         pending = set(futures)
         while pending:
@@ -176,7 +176,7 @@ def _run_locked(dest: Path, params_file: Path, params: Params, plan: Plan, nb_pa
                 pages[futures[fut].name] = page
                 progress(f"[{len(pages)}/{len(books)}] {futures[fut].name} done ({seconds:.1f} s)")
         ordered = [pages[nb.name] for nb in books]
-        write_index(staging, params.title, ordered, started, assessment, params.language)
+        write_index(staging, params.title, ordered, started, assessment, params.language, plan)
     except BaseException as exc:
         pool.shutdown(wait=False, cancel_futures=True)
         kind = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .labels import ROLE_NAMES, Language, domain_name, format_period, format_target, format_value, label
+from .labels import (
+    ROLE_NAMES,
+    Language,
+    domain_name,
+    format_period,
+    format_target,
+    format_value,
+    label,
+    scenario_label,
+)
 from .plan import DOMAINS, FLOW_KINDS, Plan
 
 
@@ -175,8 +184,11 @@ def plan_facts(plan: Plan, language: Language = "both") -> pd.DataFrame:
 SCORECARD_STATUS_COLUMN = 3
 
 
-def display_scorecard(assessment: pd.DataFrame, language: Language = "both") -> pd.DataFrame:
-    """:func:`fuxin_analysis.assess` formatted for reading, indexed by domain and indicator."""
+def display_scorecard(assessment: pd.DataFrame, language: Language = "both", plan: Plan | None = None) -> pd.DataFrame:
+    """:func:`fuxin_analysis.assess` formatted for reading, indexed by domain and indicator.
+
+    With ``plan``, a total's baseline shows its whole period (``165人 (2016–2020)``), not only its last year.
+    """
     from .progress import STATUS_LABELS, TREND_LABELS
 
     h = {k: label(zh, en, language, " ") for k, (zh, en) in {
@@ -188,6 +200,17 @@ def display_scorecard(assessment: pd.DataFrame, language: Language = "both") -> 
 
     def value_year(v: float, y: float, unit: str) -> str:
         return "—" if pd.isna(v) else f"{format_value(v, unit, language)} ({int(y)})"
+
+    periods: dict[str, str] = {}
+    if plan is not None:
+        base = plan.baselines()
+        for r in base[base["kind"].isin(FLOW_KINDS)].itertuples():
+            periods[r.indicator_id] = format_period(r.period_start, r.period_end)
+
+    def baseline(r: pd.Series) -> str:
+        if r["indicator_id"] in periods and pd.notna(r["baseline_value"]):
+            return f"{format_value(r['baseline_value'], r['unit'], language)} ({periods[r['indicator_id']]})"
+        return value_year(r["baseline_value"], r["baseline_year"], r["unit"])
 
     def projection(r: pd.Series) -> str:
         if pd.isna(r["projected_value"]):
@@ -205,8 +228,7 @@ def display_scorecard(assessment: pd.DataFrame, language: Language = "both") -> 
         h["target"]: [f"{format_target(c, v, u, language, hi)} ({y})" for c, v, u, hi, y in
                       zip(a["comparator"], a["target_value"], a["unit"], a["target_value_high"], a["target_year"],
                           strict=True)],
-        h["baseline"]: [value_year(v, y, u) for v, y, u in zip(a["baseline_value"], a["baseline_year"], a["unit"],
-                                                               strict=True)],
+        h["baseline"]: [baseline(r) for _, r in a.iterrows()],
         h["latest"]: [value_year(v, y, u) for v, y, u in zip(a["latest_value"], a["latest_year"], a["unit"],
                                                              strict=True)],
         h["status"]: [label(*STATUS_LABELS[s], language) for s in a["status"]],
@@ -317,7 +339,7 @@ def display_scenarios(results: pd.DataFrame, language: Language = "both") -> pd.
                                        for s in names.index], name=label("指标", "Indicator", language, " ")))
     for sc in dict.fromkeys(results["scenario"]):
         part = results[results["scenario"] == sc].set_index("statement_id").reindex(names.index)
-        head = label(f"假设：{sc}", f"HYPOTHETICAL: {sc}", language, " ")
+        head = scenario_label(sc, language, " ")
         out[f"{head} — {label('状态', 'status', language)}"] = [
             "—" if pd.isna(s) else label(*STATUS_LABELS[s], language) for s in part["status"]]
         out[f"{head} — {label('达标概率', 'P(met)', language)}"] = [

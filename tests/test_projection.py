@@ -92,3 +92,10 @@ def test_closed_form_matches_statsmodels(seed):
     assert p.probability_met == pytest.approx(stats.t(fit.df_resid, frame["mean"].iloc[0], se).sf(25.0), rel=1e-9)
     path = trend_path(years, values, 2030).set_index("year")
     assert path.loc[2030, "low_80"] == pytest.approx(frame["obs_ci_lower"].iloc[0], rel=1e-10)
+
+
+def test_points_on_a_line_give_a_sure_probability():
+    # 0.2 a year from 0: 0.2, 0.4, 0.6 in 2021–2023; 0.8 and 1.0 to come → exactly 1.0 by 2025: met, surely
+    p = project_total([2021, 2022, 2023], [0.2, 0.2, 0.2], 2021, 2025, target=1.0)
+    assert p.value == pytest.approx(1.0)
+    assert p.probability_met == 1.0

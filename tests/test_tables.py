@@ -85,3 +85,12 @@ def test_scorecard_colours_the_status_column(plan):
     # rows grouped by domain: each domain's rows are contiguous
     domains = list(assessment["domain"])
     assert all(d not in domains[domains.index(d) + domains.count(d):] for d in set(domains))
+
+
+def test_scorecard_names_the_period_of_a_total(plan):
+    from fuxin_analysis import assess
+    from fuxin_analysis.tables import display_scorecard
+
+    shown = display_scorecard(assess(plan), "en", plan).reset_index().set_index("Indicator")
+    assert shown.loc["excellent head teachers (班主任) selected", "Baseline"] == "165 persons (2016–2020)"
+    assert shown.loc["senior-secondary gross enrolment rate", "Baseline"] == "98% (2020)"
