@@ -9,6 +9,7 @@ report; its staging folder is kept, renamed ``<dest>.failed-<time>``, with the f
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -161,9 +162,12 @@ def _run_locked(dest: Path, params_file: Path, params: Params, plan: Plan, nb_pa
     started = datetime.now()
     pages: dict[str, Page] = {}
     pool = ThreadPoolExecutor(max_workers=jobs)
+    timings_file = dest.parent / f".{dest.name}.timings.json"
+    timings: dict[str, float] = {}
     try:
         progress(f"running {len(books)} notebooks, {jobs} at a time …")
-        futures = {pool.submit(_execute_and_export, nb, staging, nb_params): nb for nb in books}
+        futures = {pool.submit(_execute_and_export, nb, staging, nb_params): nb
+                   for nb in _longest_first(books, timings_file)}
         # the files that do not need the notebooks are written while they run
         write_scorecard(assessment, staging / "scorecard.csv")
         write_scorecard_xlsx(assessment, staging / "scorecard.xlsx", params.language, plan)
@@ -174,6 +178,7 @@ def _run_locked(dest: Path, params_file: Path, params: Params, plan: Plan, nb_pa
             for fut in done:
                 page, seconds = fut.result()  # re-raises a notebook's failure
                 pages[futures[fut].name] = page
+                timings[futures[fut].name] = round(seconds, 2)
                 progress(f"[{len(pages)}/{len(books)}] {futures[fut].name} done ({seconds:.1f} s)")
         ordered = [pages[nb.name] for nb in books]
         write_index(staging, params.title, ordered, started, assessment, params.language, plan)
@@ -187,7 +192,20 @@ def _run_locked(dest: Path, params_file: Path, params: Params, plan: Plan, nb_pa
         raise
     pool.shutdown(wait=True)
     _publish(staging, dest)
+    timings_file.write_text(json.dumps(timings, indent=1, sort_keys=True), encoding="utf-8")
     return RunResult(output=dest, pages=ordered, seconds=time.perf_counter() - t0, jobs=jobs)
+
+
+def _longest_first(books: list[Path], timings_file: Path) -> list[Path]:
+    """The notebooks in the order that finishes soonest on a few cores: longest first, by the times of the last
+    run into the same folder (kept beside it); notebooks not timed yet go first, in their numbered order."""
+    try:
+        last = json.loads(timings_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        last = {}
+    if not isinstance(last, dict):
+        last = {}
+    return sorted(books, key=lambda nb: -float(last.get(nb.name, float("inf"))))
 
 
 def _publish(staging: Path, dest: Path) -> None:

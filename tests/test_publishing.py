@@ -112,3 +112,17 @@ def test_user_strings_are_escaped_on_every_page(report):
     assert "&lt;script&gt;alert(&#x27;source&#x27;)&lt;/script&gt; report" in data_page or \
         "&lt;script&gt;alert('source')&lt;/script&gt; report" in data_page
     assert HOSTILE_SOURCE not in data_page
+
+
+def test_longest_notebooks_start_first(tmp_path):
+    from fuxin_analysis.runner import _longest_first
+
+    books = [tmp_path / f"0{i}_nb.ipynb" for i in range(1, 5)]
+    timings = tmp_path / ".out.timings.json"
+    assert _longest_first(books, timings) == books  # nothing timed yet: numbered order
+    timings.write_text(json.dumps({"01_nb.ipynb": 2.0, "02_nb.ipynb": 9.0, "03_nb.ipynb": 4.0}), encoding="utf-8")
+    # 04 has no time yet (runs first), then 9 s, 4 s, 2 s
+    assert [b.name for b in _longest_first(books, timings)] == ["04_nb.ipynb", "02_nb.ipynb", "03_nb.ipynb",
+                                                                "01_nb.ipynb"]
+    timings.write_text("not json", encoding="utf-8")
+    assert _longest_first(books, timings) == books
