@@ -205,7 +205,9 @@ def _flow_panel(ax: plt.Axes, st: pd.Series, series: pd.DataFrame, row: pd.Serie
     from .trajectory import required_total_path
 
     start, end = int(st["period_start"]), int(row["target_year"])
-    total = row["target_value"] * (end - start + 1 if st["kind"] == "flow_per_year" else 1)
+    # a yearly average (年均) is drawn as the total it implies over the period
+    years = end - start + 1 if st["kind"] == "flow_per_year" else 1
+    total = row["target_value"] * years
     path = required_total_path(start, end, total)
     ax.plot(path["year"], path["cumulative"], ls="--", color=TARGET_COLOR, lw=1,
             label=label("所需累计（均匀进度）", "required running total (even pace)", language))
@@ -214,9 +216,7 @@ def _flow_panel(ax: plt.Axes, st: pd.Series, series: pd.DataFrame, row: pd.Serie
         ax.plot(inside["year"], inside["value"].cumsum(), marker="o", color=OBSERVED_COLOR,
                 label=label("观测累计", "observed running total", language))
     if pd.notna(row["projected_value"]):
-        projected = row["projected_value"] * (end - start + 1 if st["kind"] == "flow_per_year" else 1)
-        low = row["projected_low_80"] * (end - start + 1 if st["kind"] == "flow_per_year" else 1)
-        high = row["projected_high_80"] * (end - start + 1 if st["kind"] == "flow_per_year" else 1)
+        projected, low, high = (row[c] * years for c in ("projected_value", "projected_low_80", "projected_high_80"))
         yerr = None if pd.isna(low) else [[projected - low], [high - projected]]
         ax.errorbar([end], [projected], yerr=yerr, fmt="s", color=OBSERVED_COLOR, capsize=3,
                     label=label("预测总量", "projected total", language))

@@ -134,13 +134,11 @@ def level_progress(base_year: float, base: float, year: float, current: float, t
     achieved = meets(current, target, direction)
     out: dict[str, object] = {"cagr_ratio": np.nan, "required_annual_change": np.nan,
                               "observed_annual_change": np.nan}
-    if any(isinstance(v, float) and math.isnan(v) for v in (base, base_year)) or target_year <= base_year:
-        out["status"] = status_from_ratio(None, achieved)
-        out["trend_status"] = trend_from_share(None, achieved)
-        return out
-    required = (target - base) / (target_year - base_year)
-    out["required_annual_change"] = required
-    if year <= base_year:  # nothing observed after the base
+    has_base = not any(isinstance(v, float) and math.isnan(v) for v in (base, base_year)) and target_year > base_year
+    if has_base:
+        required = (target - base) / (target_year - base_year)
+        out["required_annual_change"] = required
+    if not has_base or year <= base_year:  # no base, or nothing observed after it
         out["status"] = status_from_ratio(None, achieved)
         out["trend_status"] = trend_from_share(None, achieved)
         return out

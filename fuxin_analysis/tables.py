@@ -78,7 +78,8 @@ def statement_counts(plan: Plan, language: Language = "both") -> pd.DataFrame:
     return counts
 
 
-def _headers(language: Language) -> dict[str, str]:
+def _headers(language: Language, extra: dict[str, tuple[str, str]] | None = None) -> dict[str, str]:
+    """Column headers in the chosen language: the common ones, plus (or overridden by) ``extra``."""
     names = {
         "domain": ("领域", "Domain"),
         "indicator": ("指标", "Indicator"),
@@ -93,6 +94,7 @@ def _headers(language: Language) -> dict[str, str]:
         "period": ("时期", "Period"),
         "value": ("数值", "Value"),
         "note": ("说明", "Note"),
+        **(extra or {}),
     }
     return {k: label(zh, en, language, sep=" ") for k, (zh, en) in names.items()}
 
@@ -191,12 +193,11 @@ def display_scorecard(assessment: pd.DataFrame, language: Language = "both", pla
     """
     from .progress import STATUS_LABELS, TREND_LABELS
 
-    h = {k: label(zh, en, language, " ") for k, (zh, en) in {
-        "domain": ("领域", "Domain"), "indicator": ("指标", "Indicator"), "target": ("目标", "Target"),
-        "baseline": ("基线", "Baseline"), "latest": ("最新观测", "Latest"), "status": ("进展状态", "Status"),
-        "trend": ("趋势", "Trend"), "projection": ("预测（80%区间）", "Projection (80% interval)"),
-        "probability": ("达标概率", "P(target met)"), "pace": ("所需进度/“十三五”进度", "Pace needed / 2016–2020"),
-    }.items()}
+    h = _headers(language, {
+        "latest": ("最新观测", "Latest"), "status": ("进展状态", "Status"), "trend": ("趋势", "Trend"),
+        "projection": ("预测（80%区间）", "Projection (80% interval)"), "probability": ("达标概率", "P(target met)"),
+        "pace": ("所需进度/“十三五”进度", "Pace needed / 2016–2020"),
+    })
 
     def value_year(v: float, y: float, unit: str) -> str:
         return "—" if pd.isna(v) else f"{format_value(v, unit, language)} ({int(y)})"
@@ -273,10 +274,13 @@ def thresholds_table(language: Language = "both") -> pd.DataFrame:
         "decreasing": ("< 0", "< 0"),
         "not_available": ("基线之后无观测值", "no observation after the base"),
     }
+    def rule_text(rule: tuple[str, str]) -> str:
+        return rule[0] if rule[0] == rule[1] else label(*rule, language)
+
     rows = [(label("进展状态 (Open SDG)", "Status (Open SDG)", language), label(*STATUS_LABELS[k], language),
-             label(*rule, language) if rule[0] != rule[1] else rule[0]) for k, rule in status_rules.items()]
-    rows += [(label("趋势 (SDSN)", "Trend (SDSN)", language), label(*TREND_LABELS[k], language),
-              label(*rule, language) if rule[0] != rule[1] else rule[0]) for k, rule in trend_rules.items()]
+             rule_text(rule)) for k, rule in status_rules.items()]
+    rows += [(label("趋势 (SDSN)", "Trend (SDSN)", language), label(*TREND_LABELS[k], language), rule_text(rule))
+             for k, rule in trend_rules.items()]
     return pd.DataFrame(rows, columns=[label("方法", "Method", language, " "), label("类别", "Category", language, " "),
                                        label("规则", "Rule", language, " ")]).set_index(
         [label("方法", "Method", language, " "), label("类别", "Category", language, " ")])
@@ -284,11 +288,11 @@ def thresholds_table(language: Language = "both") -> pd.DataFrame:
 
 def display_comparison(comparison: pd.DataFrame, language: Language = "both") -> pd.DataFrame:
     """:func:`fuxin_analysis.reference.comparison_table` formatted, indexed by indicator."""
-    h = {k: label(zh, en, language, " ") for k, (zh, en) in {
-        "indicator": ("指标", "Indicator"), "fb": ("阜新2020年", "Fuxin 2020"), "nb": ("全国2020年", "China 2020"),
+    h = _headers(language, {
+        "fb": ("阜新2020年", "Fuxin 2020"), "nb": ("全国2020年", "China 2020"),
         "ft": ("阜新2025年目标", "Fuxin 2025 target"), "nl": ("全国最新", "China latest"),
         "nt": ("全国2025年目标", "China 2025 target"), "note": ("口径说明", "Comparability"),
-    }.items()}
+    })
     c = comparison
     return pd.DataFrame({
         h["indicator"]: [label(z, e, language) for z, e in zip(c["name_zh"], c["name_en"], strict=True)],
@@ -307,10 +311,10 @@ def display_comparison(comparison: pd.DataFrame, language: Language = "both") ->
 def display_required_pace(plan: Plan, needed: pd.DataFrame, language: Language = "both") -> pd.DataFrame:
     """:func:`fuxin_analysis.scenarios.required_from_latest` formatted: from where, to what, how fast."""
     units = plan.indicators.set_index("indicator_id")
-    h = {k: label(zh, en, language, " ") for k, (zh, en) in {
-        "indicator": ("指标", "Indicator"), "from": ("起点（最新）", "From (latest)"), "target": ("目标", "Target"),
-        "left": ("剩余年数", "Years left"), "pace": ("所需年均进度", "Pace needed a year"),
-    }.items()}
+    h = _headers(language, {
+        "from": ("起点（最新）", "From (latest)"), "left": ("剩余年数", "Years left"),
+        "pace": ("所需年均进度", "Pace needed a year"),
+    })
     rows = []
     for _, r in needed.iterrows():
         ind = units.loc[r["indicator_id"]]
