@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 from .fonts import missing_glyphs_are_errors, register_cjk_font
 from .labels import Language, domain_name, format_value, label, scenario_label
 from .plan import DOMAINS, FLOW_KINDS, Plan
+from .progress import STATUS_COLORS
 
 BASELINE_COLOR = "#8c8c8c"
 TARGET_COLOR = "#c0392b"
@@ -27,6 +28,7 @@ def setup() -> None:
     register_cjk_font()
     plt.rcParams["figure.dpi"] = 100
     plt.rcParams["savefig.bbox"] = "tight"
+    plt.rcParams["axes.titley"] = 1.0
     missing_glyphs_are_errors()
 
 
@@ -138,36 +140,45 @@ def counts_chart(plan: Plan, language: Language = "both") -> Figure:
     return fig
 
 
+#: Room around each panel of a grid, in inches: tick labels left and below, a title of up to four lines above.
+GRID_MARGINS = {"left": 0.6, "right": 0.15, "top": 0.72, "bottom": 0.35}
+
+
 def _grid(n: int, ncols: int, panel: tuple[float, float]) -> tuple[Figure, np.ndarray, int]:
-    """A figure of small multiples for ``n`` panels: (figure, axes, columns used)."""
+    """A figure of small multiples for ``n`` panels of ``panel`` inches each: (figure, axes, columns used).
+
+    The spacing is fixed in inches (``GRID_MARGINS``) rather than measured by ``tight_layout``: measuring every
+    tick label of every panel took most of the time of drawing a grid, and the panels' content is known.
+    """
     ncols = max(1, min(ncols, n))
     nrows = -(-n // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(panel[0] * ncols, panel[1] * nrows), squeeze=False)
+    (w, h), m = panel, GRID_MARGINS
+    width, height = w * ncols, h * nrows
+    axes_w, axes_h = w - m["left"] - m["right"], h - m["top"] - m["bottom"]
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), squeeze=False, gridspec_kw={
+        "left": m["left"] / width, "right": 1 - m["right"] / width,
+        "top": 1 - m["top"] / height, "bottom": m["bottom"] / height,
+        "wspace": (m["left"] + m["right"]) / axes_w, "hspace": (m["top"] + m["bottom"]) / axes_h})
     return fig, axes, ncols
 
 
 def _finish_grid(fig: Figure, axes: np.ndarray, used: int, legend_columns: int) -> Figure:
-    """Hide the unused panels, gather every panel's legend entries into one legend below, and lay out."""
+    """Hide the unused panels and gather every panel's legend entries into one legend below the grid."""
     for ax in list(axes.flat)[used:]:
         ax.set_visible(False)
     handles: dict[str, object] = {}
     for ax in axes.flat:
         for h, lab in zip(*ax.get_legend_handles_labels(), strict=True):
             handles.setdefault(lab, h)
-    nrows = axes.shape[0]
-    fig.legend(list(handles.values()), list(handles.keys()), loc="lower center", ncol=legend_columns, fontsize=8,
-               bbox_to_anchor=(0.5, -0.02 - 0.04 / nrows))
-    fig.tight_layout(rect=(0, 0.06 / nrows + 0.02, 1, 1))
+    # hangs below the figure's edge; the saved image is cropped to its content (savefig.bbox = "tight")
+    fig.legend(list(handles.values()), list(handles.keys()), loc="upper center", ncol=legend_columns, fontsize=8,
+               bbox_to_anchor=(0.5, 0.0))
     return fig
 
 
 PATH_STYLES = {"linear": ("--", "线性", "linear"), "compound": (":", "复合增长", "compound"),
                "logistic": ("-.", "逻辑斯蒂", "logistic")}
 OBSERVED_COLOR = "#1f77b4"
-STATUS_COLORS = {
-    "target_achieved": "#1a9850", "substantial_progress": "#91cf60", "moderate_progress": "#fee08b",
-    "limited_progress": "#fc8d59", "deterioration": "#d73027", "not_available": "#d9d9d9",
-}
 
 
 def _level_panel(ax: plt.Axes, st: pd.Series, series: pd.DataFrame, row: pd.Series, language: Language) -> None:

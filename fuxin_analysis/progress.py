@@ -58,6 +58,11 @@ STATUS_LABELS: dict[str, tuple[str, str]] = {
     "deterioration": ("倒退", "Deterioration"),
     "not_available": ("数据不足", "Not available"),
 }
+#: One colour per status, green to red (ColorBrewer RdYlGn), grey for no data: charts, tables and the xlsx.
+STATUS_COLORS: dict[str, str] = {
+    "target_achieved": "#1a9850", "substantial_progress": "#91cf60", "moderate_progress": "#fee08b",
+    "limited_progress": "#fc8d59", "deterioration": "#d73027", "not_available": "#d9d9d9",
+}
 TREND_LABELS: dict[str, tuple[str, str]] = {
     "on_track": ("按期推进", "On track"),
     "moderately_improving": ("稳步改善", "Moderately improving"),

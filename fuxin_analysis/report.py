@@ -86,7 +86,7 @@ def write_scorecard_xlsx(assessment: pd.DataFrame, target: Path, language: Langu
     English, or both) headers, and the methods' thresholds."""
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    from .charts import STATUS_COLORS
+    from .progress import STATUS_COLORS
     from .tables import SCORECARD_STATUS_COLUMN, display_scorecard, thresholds_table
 
     shown = display_scorecard(assessment, language, plan).reset_index()

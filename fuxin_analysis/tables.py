@@ -242,7 +242,7 @@ def display_scorecard(assessment: pd.DataFrame, language: Language = "both", pla
 
 def style_scorecard(shown: pd.DataFrame, assessment: pd.DataFrame) -> pd.io.formats.style.Styler:
     """The scorecard with each status cell in the Open SDG status colour; all text HTML-escaped."""
-    from .charts import STATUS_COLORS
+    from .progress import STATUS_COLORS
 
     colors = [f"background-color: {STATUS_COLORS[s]}" for s in assessment["status"]]
     status_col = shown.columns[SCORECARD_STATUS_COLUMN]

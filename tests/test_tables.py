@@ -70,7 +70,7 @@ def test_display_table_languages(plan, language):
 
 def test_scorecard_colours_the_status_column(plan):
     from fuxin_analysis import assess
-    from fuxin_analysis.charts import STATUS_COLORS
+    from fuxin_analysis.progress import STATUS_COLORS
     from fuxin_analysis.tables import display_scorecard, style_scorecard
 
     assessment = assess(plan)
