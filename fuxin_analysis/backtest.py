@@ -39,13 +39,29 @@ def damped_trend(years: np.ndarray, values: np.ndarray, year: int, lower: float 
 
 
 def backtest(series: pd.DataFrame, fit_until: int, year: int, lower: float = 0.0,
-             upper: float | None = 100.0) -> pd.DataFrame:
+             upper: float | None = 100.0, cache: bool = True) -> pd.DataFrame:
     """Per indicator of ``series`` (``indicator_id, year, value``): projection for ``year`` from data up to
     ``fit_until``, against the value observed in ``year``; indicators without that value are left out.
 
     Columns: ``indicator_id, n_fit, actual, projected, low_80, high_80, inside_80, error, naive, naive_error,
     damped, damped_error`` (errors are projection − actual, in the indicator's unit).
+
+    With ``cache`` the table is kept in :mod:`fuxin_analysis.cache`, keyed by the series, the arguments, this
+    module's and the projection's source and the libraries' versions: a run whose national series did not change
+    skips statsmodels altogether.
     """
+    if not cache:
+        return _backtest(series, fit_until, year, lower, upper)
+    from . import cache as cache_mod
+
+    data = series[["indicator_id", "year", "value"]].sort_values(["indicator_id", "year"], kind="stable")
+    cache_key = cache_mod.key("backtest", [data, fit_until, year, lower, upper],
+                              modules=[__name__, "fuxin_analysis.projection"],
+                              packages=["statsmodels", "scipy", "numpy", "pandas"])
+    return cache_mod.cached_frame("backtest", cache_key, lambda: _backtest(series, fit_until, year, lower, upper))
+
+
+def _backtest(series: pd.DataFrame, fit_until: int, year: int, lower: float, upper: float | None) -> pd.DataFrame:
     rows = []
     for indicator, group in series.groupby("indicator_id", sort=True):
         fit = group[group["year"] <= fit_until]

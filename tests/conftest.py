@@ -1,11 +1,20 @@
+import atexit
 import json
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import matplotlib
 import pytest
 
 matplotlib.use("Agg")
+
+# the on-disk cache (fuxin_analysis.cache) of this test session: a fresh folder, never the user's; kernels the tests
+# start inherit it
+_CACHE = tempfile.mkdtemp(prefix="fuxin-test-cache-")
+os.environ["FUXIN_ANALYSIS_CACHE_DIR"] = _CACHE
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN_DIR = ROOT / "data" / "plans" / "fuxin_14th"
