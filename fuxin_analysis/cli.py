@@ -19,6 +19,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--output", help="report folder (default: reports/<params file stem>/)")
     run.add_argument("--jobs", type=int, default=None, help="notebooks run at once (default: one per core)")
     run.add_argument("--notebooks", help="folder of numbered notebooks to run (default: the project's notebooks/)")
+    run.add_argument("--fresh-kernels", action="store_true",
+                     help="start every kernel as a new Python process instead of forking it from one that has "
+                          "already imported the libraries (slower; for comparison or trouble-shooting)")
     check = sub.add_parser("check", help="validate a plan folder and print what it holds")
     check.add_argument("plan_dir", help="plan folder, e.g. data/plans/fuxin_14th")
     return parser
@@ -31,14 +34,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     try:
         if args.command == "run":
-            from .runner import run
-
             from pathlib import Path
 
-            from .runner import NOTEBOOK_DIR
+            from .kernels import available, fork_server
+            from .params import load_params
+
+            load_params(args.params)  # a malformed parameter file is refused before anything starts
+            if not args.fresh_kernels and available():
+                fork_server()  # its imports (about 1 s) overlap the runner's imports and the data checks
+            from .runner import NOTEBOOK_DIR, run
 
             folder = Path(args.notebooks) if args.notebooks else NOTEBOOK_DIR
-            result = run(args.params, args.output, jobs=args.jobs, notebook_dir=folder)
+            result = run(args.params, args.output, jobs=args.jobs, notebook_dir=folder, preload=not args.fresh_kernels)
             print(f"report written to {result.output}/index.html "
                   f"({len(result.pages)} notebooks, {result.jobs} at a time, {result.seconds:.1f} s)")
         elif args.command == "check":

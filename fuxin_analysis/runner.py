@@ -1,8 +1,9 @@
 """Run the notebook collection with papermill and publish the rendered report.
 
 Inputs (parameters, plan, observations) are validated before any kernel starts. Notebooks run in parallel,
-each in its own kernel (IPC transport: no TCP ports to collide), and each is exported to HTML as soon as it
-finishes, while the others still run. The report is written into a staging folder beside the destination and
+each in its own kernel (IPC transport: no TCP ports to collide; forked from a process that has done the imports
+once, see :mod:`fuxin_analysis.kernels`), and each is exported to HTML as soon as it finishes, while the others
+still run. The report is written into a staging folder beside the destination and
 moved into place only when every notebook and export succeeded, so a failed run never leaves a half-written
 report; its staging folder is kept, renamed ``<dest>.failed-<time>``, with the failed executed notebook.
 """
@@ -12,12 +13,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import cache
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime
@@ -51,33 +49,17 @@ class RunResult:
     jobs: int
 
 
-@cache
-def ipc_kernel_manager() -> type:
-    """A kernel manager class that talks to its kernel over Unix sockets in the temp folder, not TCP ports,
-    so that kernels started at the same moment never race for a port (imported on first use)."""
-    from jupyter_client.manager import AsyncKernelManager
-    from traitlets import default
-
-    class IPCKernelManager(AsyncKernelManager):
-        @default("transport")
-        def _transport_default(self) -> str:
-            return "ipc"
-
-        @default("ip")
-        def _ip_default(self) -> str:
-            return os.path.join(tempfile.gettempdir(), f"fuxin-kernel-{uuid.uuid4().hex[:12]}")
-
-    return IPCKernelManager
-
-
 def notebooks(folder: Path = NOTEBOOK_DIR) -> list[Path]:
     """The collection's notebooks, in their numbered order (``01_….ipynb``, ``02_….ipynb``…)."""
     return sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb") if p.is_file())
 
 
-def execute(notebook: Path, target: Path, parameters: dict[str, object]) -> None:
-    """Execute one notebook with papermill in its own folder, passing only the parameters it declares."""
+def execute(notebook: Path, target: Path, parameters: dict[str, object], preload: bool = False) -> None:
+    """Execute one notebook with papermill in its own folder, passing only the parameters it declares (with
+    ``preload``, in a kernel forked from the preloaded fork server)."""
     import papermill as pm
+
+    from .kernels import ipc_kernel_manager
 
     notebook = notebook.resolve()
     declared = pm.inspect_notebook(str(notebook))
@@ -86,7 +68,7 @@ def execute(notebook: Path, target: Path, parameters: dict[str, object]) -> None
         # the kernel's working folder is set through nbclient's resources, not papermill's cwd (a process-wide
         # chdir, unsafe with notebooks running in parallel threads)
         pm.execute_notebook(str(notebook), str(target), parameters=given, kernel_name="python3",
-                            progress_bar=False, log_output=False, kernel_manager_class=ipc_kernel_manager(),
+                            progress_bar=False, log_output=False, kernel_manager_class=ipc_kernel_manager(preload),
                             resources={"metadata": {"path": str(notebook.parent)}})
     except pm.PapermillExecutionError as exc:
         first_line = next((line for line in exc.source.splitlines() if line.strip()), "")[:60]
@@ -96,19 +78,19 @@ def execute(notebook: Path, target: Path, parameters: dict[str, object]) -> None
         raise RunError(f"{notebook.name}: {type(exc).__name__}: {exc}".replace("\n", " ")[:300]) from None
 
 
-def _execute_and_export(notebook: Path, staging: Path, parameters: dict[str, object]) -> tuple[Page, float]:
+def _execute_timed(notebook: Path, staging: Path, parameters: dict[str, object], preload: bool) -> float:
     started = time.perf_counter()
-    executed = staging / notebook.name
-    execute(notebook, executed, parameters)
-    page = export_html(executed, staging / f"{notebook.stem}.html")
-    return page, time.perf_counter() - started
+    execute(notebook, staging / notebook.name, parameters, preload)
+    return time.perf_counter() - started
 
 
 def run(params_file: str | Path, output: str | Path | None = None, jobs: int | None = None,
-        notebook_dir: Path = NOTEBOOK_DIR, progress: Callable[[str], None] = print) -> RunResult:
+        notebook_dir: Path = NOTEBOOK_DIR, progress: Callable[[str], None] = print,
+        preload: bool = True) -> RunResult:
     """Validate the inputs, execute every notebook (``jobs`` at a time; default: one per core), export the
     pages, the index, ``scorecard.csv``/``.xlsx`` and ``manifest.json``, then publish to ``output``
-    (default ``reports/<params file stem>/``)."""
+    (default ``reports/<params file stem>/``). With ``preload`` (the default) kernels are forked from a process
+    that imported the notebooks' libraries once (:mod:`fuxin_analysis.kernels`); without, each starts afresh."""
     t0 = time.perf_counter()
     params_file = Path(params_file)
     params, nb_params = load_params(params_file)
@@ -120,10 +102,16 @@ def run(params_file: str | Path, output: str | Path | None = None, jobs: int | N
         raise RunError(f"no notebooks found in {notebook_dir}")
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(books)))
     os.environ.pop("MPLBACKEND", None)  # a non-interactive backend inherited by kernels would drop the charts
+    if preload:
+        from .kernels import available, fork_server
+
+        if available():
+            fork_server()  # its imports overlap the work below
     dest = Path(output) if output is not None else Path("reports") / params_file.stem
     dest.parent.mkdir(parents=True, exist_ok=True)
     with _lock(dest):
-        return _run_locked(dest, params_file, params, plan, nb_params, assessment, books, jobs, progress, t0)
+        return _run_locked(dest, params_file, params, plan, nb_params, assessment, books, jobs, progress, t0,
+                           preload)
 
 
 @contextmanager
@@ -154,36 +142,42 @@ def _lock(dest: Path) -> Iterator[None]:
 
 def _run_locked(dest: Path, params_file: Path, params: Params, plan: Plan, nb_params: dict[str, object],
                 assessment: pd.DataFrame, books: list[Path], jobs: int, progress: Callable[[str], None],
-                t0: float) -> RunResult:
+                t0: float, preload: bool) -> RunResult:
     """Execute and export into a staging folder, then publish it; on any failure keep it under a clear name."""
     staging = dest.parent / f".{dest.name}.staging-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     started = datetime.now()
     pages: dict[str, Page] = {}
-    pool = ThreadPoolExecutor(max_workers=jobs)
+    pool = ThreadPoolExecutor(max_workers=jobs)  # one kernel per thread
+    exporter = ThreadPoolExecutor(max_workers=1)  # HTML pages, each as soon as its notebook ran, beside the kernels
     timings_file = dest.parent / f".{dest.name}.timings.json"
     timings: dict[str, float] = {}
     try:
         progress(f"running {len(books)} notebooks, {jobs} at a time …")
-        futures = {pool.submit(_execute_and_export, nb, staging, nb_params): nb
+        futures = {pool.submit(_execute_timed, nb, staging, nb_params, preload): nb
                    for nb in _longest_first(books, timings_file)}
         # the files that do not need the notebooks are written while they run
         write_scorecard(assessment, staging / "scorecard.csv")
         write_scorecard_xlsx(assessment, staging / "scorecard.xlsx", params.language, plan)
         write_manifest(staging / "manifest.json", params_file, params, plan, nb_params, books, started)
+        exports = {}
         pending = set(futures)
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for fut in done:
-                page, seconds = fut.result()  # re-raises a notebook's failure
-                pages[futures[fut].name] = page
-                timings[futures[fut].name] = round(seconds, 2)
-                progress(f"[{len(pages)}/{len(books)}] {futures[fut].name} done ({seconds:.1f} s)")
+                nb = futures[fut]
+                seconds = fut.result()  # re-raises a notebook's failure
+                timings[nb.name] = round(seconds, 2)
+                progress(f"[{len(timings)}/{len(books)}] {nb.name} done ({seconds:.1f} s)")
+                exports[exporter.submit(export_html, staging / nb.name, staging / f"{nb.stem}.html")] = nb
+        for fut, nb in exports.items():
+            pages[nb.name] = fut.result()
         ordered = [pages[nb.name] for nb in books]
         write_index(staging, params.title, ordered, started, assessment, params.language, plan)
     except BaseException as exc:
         pool.shutdown(wait=False, cancel_futures=True)
+        exporter.shutdown(wait=False, cancel_futures=True)
         kind = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
         failed = dest.parent / f"{dest.name}.{kind}-{started:%Y%m%d-%H%M%S}"
         shutil.rmtree(failed, ignore_errors=True)
@@ -191,6 +185,7 @@ def _run_locked(dest: Path, params_file: Path, params: Params, plan: Plan, nb_pa
         progress(f"the {kind} run's files are kept in {failed}; {dest} is unchanged")
         raise
     pool.shutdown(wait=True)
+    exporter.shutdown(wait=True)
     _publish(staging, dest)
     timings_file.write_text(json.dumps(timings, indent=1, sort_keys=True), encoding="utf-8")
     return RunResult(output=dest, pages=ordered, seconds=time.perf_counter() - t0, jobs=jobs)
