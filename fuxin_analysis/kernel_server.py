@@ -41,6 +41,8 @@ def _preload(control: socket.socket) -> None:
 def serve(fd: int) -> None:
     """Preload, then answer fork requests on socket ``fd`` until it closes."""
     control = socket.socket(fileno=fd)
+    # Ctrl-C in a terminal reaches the whole foreground group; the runner handles it, and the server ends with it
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.path and sys.path[0] == "":
         del sys.path[0]  # as ipykernel_launcher does; IPython puts "" (the notebook's folder) back in each kernel
     _preload(control)
@@ -54,6 +56,7 @@ def serve(fd: int) -> None:
                 reader.close()
                 control.close()
                 signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                signal.signal(signal.SIGINT, signal.default_int_handler)  # as in any new Python process
                 kernel_main(request["args"], request["env"], request["cwd"], request["runner_pid"])
             except SystemExit as exc:
                 os._exit(exc.code if isinstance(exc.code, int) else 1)

@@ -166,7 +166,11 @@ def ipc_kernel_manager(preload: bool = False) -> type:
             if not _is_this_ipykernel(cmd):
                 return await super().launch_kernel(cmd, **kwargs)
             cwd = kwargs.get("cwd")
-            pid = fork_server().fork(cmd[3:], dict(kwargs.get("env") or os.environ), str(cwd) if cwd else None)
+            try:
+                pid = fork_server().fork(cmd[3:], dict(kwargs.get("env") or os.environ), str(cwd) if cwd else None)
+            except (OSError, RuntimeError, ValueError) as exc:  # the server died or cannot start: start afresh
+                self.log.warning("kernel fork server unavailable (%s); starting the kernel afresh", exc)
+                return await super().launch_kernel(cmd, **kwargs)
             self.process = ForkedKernel(pid)
             self.pid = pid
             self.pgid = pid  # the kernel's own group (setsid in the kernel); never the fork server's

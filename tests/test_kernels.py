@@ -79,3 +79,44 @@ def test_only_this_interpreters_ipykernel_is_forked(tmp_path):
     assert not kernels._is_this_ipykernel(["/usr/bin/python3.9", "-m", "ipykernel_launcher", "-f", "c.json"])
     assert not kernels._is_this_ipykernel([sys.executable, "-m", "other_kernel", "-f", "c.json"])
     assert not kernels._is_this_ipykernel(["julia", "-i"])
+
+
+def test_a_dead_fork_server_is_replaced(tmp_path):
+    first, _ = _probe(tmp_path, "a", preload=True)
+    os.kill(first["ppid"], 9)  # the fork server, killed between two runs
+    second, _ = _probe(tmp_path, "b", preload=True)
+    assert second["ppid"] not in (first["ppid"], os.getpid())  # a new server, still forking
+
+
+def test_forked_kernel_ends_with_the_runner(tmp_path):
+    """A runner killed outright (no clean-up at all) leaves no kernel behind."""
+    import subprocess
+    import time
+
+    books = _probe_books(tmp_path / "nb")
+    (books / "01_probe.ipynb").unlink()
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("language = 'both'", metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell(f"import os, time\nopen({str(tmp_path / 'pid')!r}, 'w').write("
+                                          "str(os.getpid()))\ntime.sleep(120)")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, books / "01_sleep.ipynb")
+    proc = subprocess.Popen([sys.executable, "-m", "fuxin_analysis", "run", str(write_params(tmp_path)),
+                             "--output", str(tmp_path / "out"), "--notebooks", str(books)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while not (tmp_path / "pid").exists() and time.time() < deadline:
+        time.sleep(0.2)
+    kernel = int((tmp_path / "pid").read_text())
+    proc.kill()  # SIGKILL: the runner cannot shut anything down
+    proc.wait()
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        try:
+            os.kill(kernel, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(kernel, 9)
+        pytest.fail("the kernel outlived its runner")
