@@ -25,9 +25,16 @@ from pathlib import Path
 from typing import Any
 
 
+@cache
 def available() -> bool:
-    """Whether kernels can be forked here: POSIX fork and Linux pidfds."""
-    return hasattr(os, "fork") and hasattr(os, "pidfd_open")
+    """Whether kernels can be forked here: POSIX fork and Linux pidfds (Linux 5.3 or later)."""
+    if not (hasattr(os, "fork") and hasattr(os, "pidfd_open")):
+        return False
+    try:
+        os.close(os.pidfd_open(os.getpid()))
+    except OSError:
+        return False
+    return True
 
 
 def _is_this_ipykernel(cmd: list[str]) -> bool:

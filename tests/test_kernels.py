@@ -120,3 +120,9 @@ def test_forked_kernel_ends_with_the_runner(tmp_path):
     else:
         os.kill(kernel, 9)
         pytest.fail("the kernel outlived its runner")
+
+
+def test_without_pidfds_kernels_start_afresh(tmp_path, monkeypatch):
+    monkeypatch.setattr(kernels, "available", lambda: False)  # e.g. macOS, or Linux before 5.3
+    probe, outputs = _probe(tmp_path, "a", preload=True)
+    assert probe["ppid"] == os.getpid() and "image/png" in outputs
