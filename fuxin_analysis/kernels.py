@@ -54,7 +54,8 @@ class ForkServer:
         ours, theirs = socket.socketpair()
         self.fingerprint = _fingerprint()
         self._process = subprocess.Popen(
-            [sys.executable, "-c", f"from fuxin_analysis.kernel_server import serve; serve({theirs.fileno()})"],
+            # -P: no working folder first on the import path, as ipykernel_launcher arranges for a fresh kernel
+            [sys.executable, "-P", "-c", f"from fuxin_analysis.kernel_server import serve; serve({theirs.fileno()})"],
             pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
         theirs.close()
         self._socket = ours

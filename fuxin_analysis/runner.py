@@ -1,12 +1,11 @@
 """Run the notebook collection with papermill and publish the rendered report.
 
-Inputs (parameters, plan, observations) are validated before any kernel starts. Notebooks run in parallel,
-each in its own kernel (IPC transport: no TCP ports to collide; forked from a process that has done the imports
-once, see :mod:`fuxin_analysis.kernels`), and each is exported to HTML as soon as it finishes, while the others
-still run. The report is written into a staging folder beside the destination and
-moved into place only when every notebook and export succeeded, so a failed run never leaves a half-written
-report; its staging folder is kept, renamed ``<dest>.failed-<time>``, with the failed executed notebook.
-"""
+Inputs (parameters, plan, observations) are validated before any kernel starts. Notebooks run in parallel, each
+in its own kernel (IPC transport: no TCP ports to collide; forked from a process that has done the imports once,
+see :mod:`fuxin_analysis.kernels`), and each is exported to HTML on its own thread as soon as it finishes, while
+the others still run. The report is written into a staging folder beside the destination and moved into place
+only when every notebook and export succeeded, so a failed run never leaves a half-written report; its staging
+folder is kept, renamed ``<dest>.failed-<time>``, with the failed executed notebook."""
 
 from __future__ import annotations
 
