@@ -1,7 +1,7 @@
 """The fork server of the runner's kernels (see :mod:`fuxin_analysis.kernels`): a process that imports what every
 notebook of the collection imports, then forks one IPython kernel per request.
 
-Run as ``python -P -c "from fuxin_analysis.kernel_server import serve; serve(FD)"`` with FD one end of a Unix socket
+Run as ``python -c "from fuxin_analysis.kernel_server import serve; serve(FD)"`` with FD one end of a Unix socket
 pair; the runner keeps the other end. A request is one JSON line ``{"args", "env", "cwd", "runner_pid"}``; the reply
 is one JSON line ``{"pid": N}``. The server ends when the runner closes its end (or ends).
 
@@ -43,6 +43,10 @@ def serve(fd: int) -> None:
     control = socket.socket(fileno=fd)
     # Ctrl-C in a terminal reaches the whole foreground group; the runner handles it, and the server ends with it
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # what ipykernel_launcher does: no working folder ("") on the import path while importing; IPython puts "" back
+    # in each kernel, after the standard library (not with python -P, which IPython reads as "never")
+    if sys.path and sys.path[0] == "":
+        del sys.path[0]
     _preload(control)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped by the system; the runner watches them
     reader = control.makefile("r", encoding="utf-8")

@@ -54,8 +54,7 @@ class ForkServer:
         ours, theirs = socket.socketpair()
         self.fingerprint = _fingerprint()
         self._process = subprocess.Popen(
-            # -P: no working folder first on the import path, as ipykernel_launcher arranges for a fresh kernel
-            [sys.executable, "-P", "-c", f"from fuxin_analysis.kernel_server import serve; serve({theirs.fileno()})"],
+            [sys.executable, "-c", f"from fuxin_analysis.kernel_server import serve; serve({theirs.fileno()})"],
             pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
         theirs.close()
         self._socket = ours
