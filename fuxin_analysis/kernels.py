@@ -193,6 +193,14 @@ def ipc_kernel_manager(preload: bool = False) -> type:
         def _ip_default(self) -> str:
             return os.path.join(tempfile.gettempdir(), f"fuxin-kernel-{uuid.uuid4().hex[:12]}")
 
+        async def _async_interrupt_kernel(self) -> None:
+            # jupyter_client interrupts a kernel before asking it to shut down; the runner shuts a kernel down only
+            # once its notebook has finished, so there is nothing to interrupt, and ipykernel would log a
+            # "KeyboardInterrupt caught in kernel" ERROR on the user's terminal whenever the signal landed mid-message
+            if self.shutting_down:
+                return
+            await super()._async_interrupt_kernel()
+
         async def _async_pre_start_kernel(self, **kw: Any) -> Any:
             if preload and available() and self.provisioner is None:
                 self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))

@@ -126,3 +126,24 @@ def test_without_pidfds_kernels_start_afresh(tmp_path, monkeypatch):
     monkeypatch.setattr(kernels, "available", lambda: False)  # e.g. macOS, or Linux before 5.3
     probe, outputs = _probe(tmp_path, "a", preload=True)
     assert probe["ppid"] == os.getpid() and "image/png" in outputs
+
+
+def test_no_interrupt_on_the_way_to_shutdown(monkeypatch):
+    """jupyter_client interrupts a kernel before shutting it down, and ipykernel then logs an ERROR on the user's
+    terminal; the runner's kernels have finished their notebook by then, so the interrupt is skipped."""
+    import asyncio
+
+    from jupyter_client.manager import AsyncKernelManager
+
+    sent = []
+
+    async def interrupt(self):
+        sent.append(self.shutting_down)
+
+    monkeypatch.setattr(AsyncKernelManager, "_async_interrupt_kernel", interrupt)
+    km = kernels.ipc_kernel_manager(True)(kernel_name="python3")
+    km.shutting_down = False
+    asyncio.run(km._async_interrupt_kernel())  # a user's interrupt still goes through
+    km.shutting_down = True
+    asyncio.run(km._async_interrupt_kernel())
+    assert sent == [False]
