@@ -36,12 +36,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "run":
             from pathlib import Path
 
-            from .kernels import available, fork_server
+            from .kernels import start_early
             from .params import load_params
 
             load_params(args.params)  # a malformed parameter file is refused before anything starts
-            if not args.fresh_kernels and available():
-                fork_server()  # its imports (about 1 s) overlap the runner's imports and the data checks
+            start_early(not args.fresh_kernels)  # its imports (about 1 s) overlap the runner's imports and checks
             from .runner import NOTEBOOK_DIR, run
 
             folder = Path(args.notebooks) if args.notebooks else NOTEBOOK_DIR

@@ -157,6 +157,12 @@ def fork_server() -> ForkServer:
         return _server
 
 
+def start_early(preload: bool = True) -> None:
+    """Start the fork server now (when kernels will be forked), so that its imports overlap the caller's work."""
+    if preload and available():
+        fork_server()
+
+
 @cache
 def ipc_kernel_manager(preload: bool = False) -> type:
     """A kernel manager class that talks to its kernel over Unix sockets in the temp folder, not TCP ports (kernels

@@ -101,11 +101,9 @@ def run(params_file: str | Path, output: str | Path | None = None, jobs: int | N
         raise RunError(f"no notebooks found in {notebook_dir}")
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(books)))
     os.environ.pop("MPLBACKEND", None)  # a non-interactive backend inherited by kernels would drop the charts
-    if preload:
-        from .kernels import available, fork_server
+    from .kernels import start_early
 
-        if available():
-            fork_server()  # its imports overlap the work below
+    start_early(preload)  # a no-op when the command line already started it
     dest = Path(output) if output is not None else Path("reports") / params_file.stem
     dest.parent.mkdir(parents=True, exist_ok=True)
     with _lock(dest):

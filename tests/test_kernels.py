@@ -52,8 +52,7 @@ def test_forked_kernel_matches_a_fresh_one(tmp_path, probe_env):
     fresh, fresh_outputs = _probe(tmp_path, "fresh", preload=False)
     assert fresh["ppid"] == os.getpid()  # a fresh kernel is the runner's child
     assert forked["ppid"] != os.getpid()  # a forked one, the fork server's
-    for key in ("ppid",):
-        forked.pop(key), fresh.pop(key)
+    del forked["ppid"], fresh["ppid"]
     assert forked == fresh
     assert fresh["cwd"] == str((tmp_path / "nb").resolve()) and fresh["probe"] == "seen"
     assert fresh["backend"] == "module://matplotlib_inline.backend_inline" and fresh["pgid_is_own"]
