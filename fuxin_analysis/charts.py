@@ -32,13 +32,21 @@ def setup() -> None:
     missing_glyphs_are_errors()
 
 
+def literal(text: str) -> str:
+    """User-supplied text as matplotlib draws it literally: every ``$`` escaped, so that none starts mathtext.
+
+    Text from a plan (indicator names) enters a chart only through this function, via :func:`indicator_label`.
+    """
+    return text.replace("$", r"\$")
+
+
 def indicator_label(name_zh: str, name_en: str, language: Language, width: int = 48) -> str:
-    """An indicator's name for an axis: both languages on two lines, English wrapped."""
+    """An indicator's name for an axis: both languages on two lines, English wrapped; drawn literally (no mathtext)."""
     if language == "zh":
-        return name_zh
+        return literal(name_zh)
     en = textwrap.shorten(name_en, width=width * 2, placeholder="…")
     en = "\n".join(textwrap.wrap(en, width=width))
-    return en if language == "en" else f"{name_zh}\n{en}"
+    return literal(en if language == "en" else f"{name_zh}\n{en}")
 
 
 def _mark_domains(ax: plt.Axes, domains: list[str], y: np.ndarray, language: Language) -> None:

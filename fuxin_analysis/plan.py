@@ -17,7 +17,7 @@ from typing import Annotated, Literal
 import pandas as pd
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
-from . import provenance
+from . import fonts, provenance
 from .errors import FieldProblem, InputError, nearest
 from .inputs import read_csv, read_text, read_yaml_mapping, validate
 
@@ -199,6 +199,9 @@ def load_plan(folder: str | Path) -> Plan:
     indicators: dict[str, tuple[int, IndicatorRow]] = {}
     for row, record in read_csv(ind_path, INDICATOR_COLUMNS, INDICATOR_COLUMNS[:7]):
         ind = validate(IndicatorRow, record, ind_path, row)
+        for field in ("name_zh", "name_en"):  # drawn in charts: refuse what the chart font cannot show
+            if problem := fonts.glyph_problem(getattr(ind, field)):
+                raise InputError(ind_path, problem, row=row, field=field, value=getattr(ind, field))
         if ind.indicator_id in indicators:
             raise InputError(ind_path, f"duplicate id (first in row {indicators[ind.indicator_id][0]})", row=row,
                              field="indicator_id", value=ind.indicator_id)

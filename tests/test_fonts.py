@@ -13,6 +13,16 @@ def test_font_file_is_found():
     assert path.is_file() and path.suffix in {".otf", ".ttc", ".ttf"}
 
 
+def test_dejavu_file_is_the_one_matplotlib_uses():
+    """The second chart font, located without importing matplotlib, is the file matplotlib draws with."""
+    from pathlib import Path
+
+    from matplotlib import font_manager
+
+    found = font_manager.findfont(font_manager.FontProperties(family="DejaVu Sans"), fallback_to_default=False)
+    assert Path(found).resolve() == fonts.dejavu_font_path().resolve()
+
+
 def test_missing_glyph_is_an_error_without_the_cjk_font():
     fonts.missing_glyphs_are_errors()
     with plt.rc_context({"font.family": "sans-serif", "font.sans-serif": ["DejaVu Sans"]}):
