@@ -8,7 +8,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .cache import conform
 from .projection import project_level
+
+# the table's columns and their types (pandas nullable types where a value may be missing: ``inside_80`` is
+# True/False, or missing when the projection has no interval); a cached table is checked against it
+COLUMNS: dict[str, str] = {
+    "indicator_id": "string", "n_fit": "int64", "actual": "float64", "projected": "float64",
+    "low_80": "float64", "high_80": "float64", "inside_80": "boolean", "error": "float64",
+    "naive": "float64", "naive_error": "float64", "damped": "float64", "damped_error": "float64",
+}
 
 
 def naive_two_point(years: np.ndarray, values: np.ndarray, year: int) -> float:
@@ -44,11 +53,13 @@ def backtest(series: pd.DataFrame, fit_until: int, year: int, lower: float = 0.0
     ``fit_until``, against the value observed in ``year``; indicators without that value are left out.
 
     Columns: ``indicator_id, n_fit, actual, projected, low_80, high_80, inside_80, error, naive, naive_error,
-    damped, damped_error`` (errors are projection − actual, in the indicator's unit).
+    damped, damped_error`` (errors are projection − actual, in the indicator's unit), of the types in
+    :data:`COLUMNS`; missing values are NaN in the float columns and ``<NA>`` in ``inside_80``.
 
-    With ``cache`` the table is kept in :mod:`fuxin_analysis.cache`, keyed by the series, the arguments, this
+    With ``cache`` the table is kept in :mod:`fuxin_analysis.cache` (as plain JSON data, checked against
+    :data:`COLUMNS` when read: never a pickle, which could run code), keyed by the series, the arguments, this
     module's and the projection's source and the libraries' versions: a run whose national series did not change
-    skips statsmodels altogether.
+    skips statsmodels altogether. A cached and a computed table are identical, types included.
     """
     if not cache:
         return _backtest(series, fit_until, year, lower, upper)
@@ -58,7 +69,8 @@ def backtest(series: pd.DataFrame, fit_until: int, year: int, lower: float = 0.0
     cache_key = cache_mod.key("backtest", [data, fit_until, year, lower, upper],
                               modules=[__name__, "fuxin_analysis.projection"],
                               packages=["statsmodels", "scipy", "numpy", "pandas"])
-    return cache_mod.cached_frame("backtest", cache_key, lambda: _backtest(series, fit_until, year, lower, upper))
+    return cache_mod.cached_frame("backtest", cache_key, lambda: _backtest(series, fit_until, year, lower, upper),
+                                  COLUMNS)
 
 
 def _backtest(series: pd.DataFrame, fit_until: int, year: int, lower: float, upper: float | None) -> pd.DataFrame:
@@ -76,11 +88,11 @@ def _backtest(series: pd.DataFrame, fit_until: int, year: int, lower: float, upp
         rows.append({
             "indicator_id": indicator, "n_fit": len(fit), "actual": actual_value, "projected": proj.value,
             "low_80": proj.low, "high_80": proj.high,
-            "inside_80": bool(proj.low <= actual_value <= proj.high) if not np.isnan(proj.low) else np.nan,
+            "inside_80": bool(proj.low <= actual_value <= proj.high) if not np.isnan(proj.low) else None,
             "error": proj.value - actual_value, "naive": naive, "naive_error": naive - actual_value,
             "damped": damped, "damped_error": damped - actual_value,
         })
-    return pd.DataFrame(rows)
+    return conform(pd.DataFrame(rows, columns=list(COLUMNS)), COLUMNS)
 
 
 def summary(table: pd.DataFrame) -> pd.DataFrame:
