@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 import difflib
+import reprlib
 from collections.abc import Iterable
 from pathlib import Path
 
 #: How many characters of an offending value an error message repeats (never a whole file).
 MAX_VALUE_CHARS = 60
+#: A longer file name is shortened in the middle (the start and the file's own name stay readable).
+MAX_PATH_CHARS = 120
+
+#: The repr used in messages, bounded before it is built: a value read from YAML can be a huge nested structure.
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxlist, _REPR.maxtuple, _REPR.maxdict, _REPR.maxset = 2, 4, 4, 4, 4
+_REPR.maxstring, _REPR.maxother, _REPR.maxlong = MAX_VALUE_CHARS + 2, MAX_VALUE_CHARS, MAX_VALUE_CHARS
 
 
 def _short(value: object) -> str:
-    text = f"{value:g}" if isinstance(value, float) else repr(value)
+    if isinstance(value, float):
+        text = f"{value:g}"
+    elif isinstance(value, str):
+        text = repr(value[: MAX_VALUE_CHARS + 1])
+    else:
+        text = _REPR.repr(value)
     return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "…"
 
 
@@ -54,7 +67,7 @@ class InputError(ValueError):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        where = self.file
+        where = self.file if len(self.file) <= MAX_PATH_CHARS else f"{self.file[:40]}…{self.file[-(MAX_PATH_CHARS - 41):]}"
         if self.row is not None:
             where += f", row {self.row}"
         if self.field is not None:

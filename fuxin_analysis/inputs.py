@@ -7,7 +7,10 @@ input fails the same way: an :class:`~fuxin_analysis.errors.InputError` naming f
 from __future__ import annotations
 
 import csv
+import errno
 import io
+import os
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,19 +24,67 @@ M = TypeVar("M", bound=BaseModel)
 
 #: Refuse to read anything larger: no input of this project comes near it.
 MAX_BYTES = 50 * 1024 * 1024
+#: YAML files (parameters, plan metadata) are a few hundred bytes; refuse anything near this.
+MAX_YAML_BYTES = 1024 * 1024
+#: A YAML document nested deeper, or holding more values, is refused before it is built (no parameter file
+#: needs more than three levels or a few hundred values; a crafted one would exhaust the stack or the memory).
+MAX_YAML_DEPTH = 20
+MAX_YAML_NODES = 20_000
+
+_OS_PROBLEMS = {
+    errno.ENOENT: "not found",
+    errno.ELOOP: "a symbolic link loop",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.ENAMETOOLONG: "name too long for the file system",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+}
 
 
-def read_text(path: str | Path) -> str:
+def os_problem(exc: OSError) -> str:
+    """A short, path-free description of why a file could not be used."""
+    return _OS_PROBLEMS.get(exc.errno or 0) or (exc.strerror or type(exc).__name__).lower()
+
+
+def resolve(path: str | Path, label: str | Path | None = None, field: str | None = None,
+            value: object = None) -> Path:
+    """``path`` made absolute with symbolic links followed; a symbolic link loop (which ``Path.resolve`` reports
+    as RuntimeError on Python 3.11) or an unreadable part is an InputError naming ``label`` (default: the path)."""
+    try:
+        return Path(path).resolve()
+    except (OSError, RuntimeError, ValueError) as exc:
+        problem = (os_problem(exc) if isinstance(exc, OSError) else "a symbolic link loop"
+                   if isinstance(exc, RuntimeError) else "not a usable path (it contains a NUL character)")
+        raise InputError(label or path, problem, field=field, value=value) from None
+
+
+def file_kind(path: str | Path) -> str | None:
+    """'file', 'folder' or 'other' (a device, a FIFO, a socket) for what ``path`` leads to, None if nothing
+    is there; a loop or an unreadable part of the path is an InputError."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        raise InputError(path, os_problem(exc) if isinstance(exc, OSError) else "not a usable path") from None
+    return "file" if stat.S_ISREG(mode) else "folder" if stat.S_ISDIR(mode) else "other"
+
+
+def read_text(path: str | Path, max_bytes: int = MAX_BYTES) -> str:
     """The file's text, decoded as UTF-8; a clear error for a missing, binary or GBK-encoded file."""
     path = Path(path)
-    if not path.exists():
+    kind = file_kind(path)
+    if kind is None:
         raise InputError(path, "file not found")
-    if not path.is_file():
+    if kind != "file":
         raise InputError(path, "not a file (a folder or a device?)")
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise InputError(path, f"file too large ({size} bytes; at most {MAX_BYTES})")
-    data = path.read_bytes()
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise InputError(path, f"cannot be read ({os_problem(exc)})") from None
+    if len(data) > max_bytes:
+        raise InputError(path, f"file too large (more than {max_bytes} bytes)")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(path, "encoded in UTF-16 (Excel's 'Unicode text'), not UTF-8",
                          hint="save it again as CSV UTF-8")
@@ -91,8 +142,11 @@ def read_csv(path: str | Path, columns: Sequence[str], required: Sequence[str]) 
 
 def _input_error(err: dict[str, Any], model: type[BaseModel], record: dict[str, Any], path: str | Path,
                  row: int | None, loc: tuple[Any, ...]) -> InputError:
-    """One pydantic error as an InputError naming the field and the value as the user wrote it."""
+    """One pydantic error as an InputError naming the field (``key``, ``key[0]``, ``key.name`` inside a list or a
+    mapping) and the value as the user wrote it."""
     field = str(loc[0]) if loc else None
+    for part in loc[1:]:
+        field += f"[{part}]" if isinstance(part, int) else f".{part}"
     cause = (err.get("ctx") or {}).get("error")
     if isinstance(cause, FieldProblem):
         field = cause.field
@@ -146,13 +200,43 @@ def _list_adapter(model: type[BaseModel]) -> Any:
     return _ADAPTERS[model]
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """The safe loader, refusing a key given twice (plain PyYAML keeps the last one silently)."""
+class _StrictLoader(yaml.SafeLoader):
+    """The safe loader (no tag runs code), refusing what a hand-written file never needs and a crafted one abuses:
+    a key given twice (plain PyYAML keeps the last one silently), aliases (``*name``: a few hundred bytes of
+    nested aliases expand to gigabytes), nesting deeper than MAX_YAML_DEPTH, more than MAX_YAML_NODES values."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._nodes = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None, None, f"an alias (*{event.anchor}) repeats another value: aliases are not accepted, write "
+                "the value out", event.start_mark)
+        self._depth += 1
+        self._nodes += 1
+        if self._depth > MAX_YAML_DEPTH:
+            raise yaml.composer.ComposerError(None, None, f"nested more than {MAX_YAML_DEPTH} levels deep",
+                                              event.start_mark)
+        if self._nodes > MAX_YAML_NODES:
+            raise yaml.composer.ComposerError(None, None, f"more than {MAX_YAML_NODES} values", event.start_mark)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
+            try:
+                hash(key)
+            except TypeError:
+                raise yaml.constructor.ConstructorError(None, None, "a key must be a single value, not a list or "
+                                                        "a mapping", key_node.start_mark) from None
             if key in seen:
                 raise yaml.constructor.ConstructorError(
                     None, None, f"key '{key}' appears twice", key_node.start_mark)
@@ -161,10 +245,11 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 
 
 def read_yaml_mapping(path: str | Path) -> dict[str, Any]:
-    """A YAML file that must hold a mapping, read with the safe loader (no tags that run code; no key twice)."""
-    text = read_text(path)
+    """A YAML file that must hold a mapping, read with the safe loader (no tags that run code; no key twice; no
+    aliases; bounded depth and size)."""
+    text = read_text(path, MAX_YAML_BYTES)
     try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
@@ -173,6 +258,8 @@ def read_yaml_mapping(path: str | Path) -> dict[str, Any]:
         if context and start is not None and (mark is None or start.line != mark.line):
             problem += f" ({context} started at line {start.line + 1})"
         raise InputError(path, f"YAML syntax error at {where}{problem}") from None
+    except (ValueError, OverflowError) as exc:  # a value YAML recognises but Python cannot build: 2023-02-30
+        raise InputError(path, f"YAML value out of range ({str(exc).split(':')[0][:80]})") from None
     if data is None:
         raise InputError(path, "file is empty")
     if not isinstance(data, dict):

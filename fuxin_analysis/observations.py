@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -45,8 +46,11 @@ def empty() -> pd.DataFrame:
                          for c in FRAME_COLUMNS})
 
 
-def read_observations(paths: Iterable[str | Path], plan: Plan) -> pd.DataFrame:
-    """Read and validate observation files against ``plan``; one error naming file, row, field, value."""
+def read_observations(paths: Iterable[str | Path], plan: Plan, today: date | None = None) -> pd.DataFrame:
+    """Read and validate observation files against ``plan``; one error naming file, row, field, value.
+
+    A year after the current year (``today``, by default the system's date) cannot have been observed: it is
+    refused like any bad value (usually a typo, 2032 for 2023)."""
     def rows() -> Iterable[tuple[Path, int, dict[str, object]]]:
         for path in map(Path, paths):
             if path.suffix.lower() != ".csv":
@@ -54,12 +58,14 @@ def read_observations(paths: Iterable[str | Path], plan: Plan) -> pd.DataFrame:
             for row, record in read_csv(path, COLUMNS, COLUMNS[:4]):
                 yield path, row, record
 
-    return _validated(rows(), plan)
+    return _validated(rows(), plan, last_year=(today or date.today()).year)
 
 
-def _validated(rows: Iterable[tuple[Path, int, dict[str, object]]], plan: Plan) -> pd.DataFrame:
-    """Rows checked against the schema in one pass, then across rows and files with vectorised checks (known
-    indicator, within bounds, no indicator-year twice); the first problem in file order is raised."""
+def _validated(rows: Iterable[tuple[Path, int, dict[str, object]]], plan: Plan,
+               last_year: int | None = None) -> pd.DataFrame:
+    """Rows checked against the schema in one pass, then across rows and files with vectorised checks (no year
+    after ``last_year``, known indicator, within bounds, no indicator-year twice); the first problem in file order
+    is raised."""
     rows = list(rows)
     if not rows:
         return empty()
@@ -77,6 +83,9 @@ def _validated(rows: Iterable[tuple[Path, int, dict[str, object]]], plan: Plan) 
         path, row = places[i]
         raise InputError(path, problem, row=row, field=field, value=records[i].get(field), hint=hint)
 
+    if last_year is not None and (frame["year"] > last_year).any():
+        i = int((frame["year"] > last_year).to_numpy().argmax())
+        fail(i, f"a year after the current year {last_year} cannot have been observed", "year")
     unknown = ~frame["indicator_id"].isin(indicators.index)
     if unknown.any():
         i = int(unknown.to_numpy().argmax())

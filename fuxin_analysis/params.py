@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr
 
 from .errors import InputError, nearest
-from .inputs import read_yaml_mapping, validate
+from .inputs import file_kind, read_yaml_mapping, resolve, validate
 from .labels import Language
 
 if TYPE_CHECKING:
@@ -18,7 +18,12 @@ if TYPE_CHECKING:
 
 DEFAULT_TITLE = "阜新市教育事业“十四五”规划分析 / Fuxin education plan 2021–2025: analysis"
 Year = Annotated[StrictInt, Field(ge=1949, le=date.today().year + 1)]
-PositiveNumber = Annotated[StrictFloat | StrictInt, Field(gt=0, le=100)]
+#: Every number in a parameter file is finite (``.inf`` and ``.nan`` are refused): an integer or a decimal.
+PositiveNumber = Annotated[StrictFloat, Field(allow_inf_nan=False, gt=0, le=100)]
+#: A yearly change far beyond any quantity of an education plan (values are in base units: yuan, persons…);
+#: larger paces would overflow the hypothetical values.
+MAX_PACE = 1e15
+Pace = Annotated[StrictFloat, Field(allow_inf_nan=False, ge=-MAX_PACE, le=MAX_PACE)]
 
 
 class Params(BaseModel):
@@ -39,24 +44,30 @@ class Params(BaseModel):
         default=None, description="last year of the hypothetical values (default: the plan's third year)")
     scenario_indicators: list[StrictStr] = Field(
         default_factory=list, description="indicators the scenarios cover (default: every open target)")
-    scenario_paces: dict[StrictStr, StrictFloat | StrictInt] = Field(
+    scenario_paces: dict[StrictStr, Pace] = Field(
         default_factory=dict, description="a custom scenario: indicator id → assumed change a year (its unit)")
 
     def check_against(self, plan: Plan, path: str | Path) -> None:
-        """The rules that need the plan: years within its span, indicator ids that it defines."""
+        """The rules that need the plan: years within its span, indicator ids that it defines, paces its kinds allow."""
+        from .plan import FLOW_KINDS  # imported by the caller already (it loaded the plan)
+
         base, end = plan.meta.baseline_year, plan.meta.period_end
         if self.as_of is not None and self.as_of < base:
             raise InputError(path, f"before the plan's baseline year {base}", field="as_of", value=self.as_of)
         if self.scenario_through_year is not None and not base < self.scenario_through_year <= end:
             raise InputError(path, f"must be within the plan period {base + 1}–{end}", field="scenario_through_year",
                              value=self.scenario_through_year)
-        known = set(plan.indicators["indicator_id"])
+        kinds = plan.indicators.set_index("indicator_id")["kind"]
         for key, ids in (("scenario_indicators", self.scenario_indicators), ("scenario_paces", self.scenario_paces)):
             for indicator in ids:
-                if indicator not in known:
-                    guess = nearest(indicator, known)
+                if indicator not in kinds.index:
+                    guess = nearest(indicator, kinds.index)
                     raise InputError(path, f"unknown indicator (not in plan {plan.id})", field=key, value=indicator,
                                      hint=f"did you mean '{guess}'?" if guess else None)
+        for indicator, pace in self.scenario_paces.items():
+            if kinds[indicator] in FLOW_KINDS and pace < 0:
+                raise InputError(path, f"{indicator} is a total over a period: its yearly amount cannot be negative",
+                                 field=f"scenario_paces.{indicator}", value=pace)
 
     def through_year(self, plan: Plan) -> int:
         """The last year of hypothetical values: as set, or the plan's third year (mid-term)."""
@@ -67,17 +78,18 @@ def load_params(path: str | Path) -> tuple[Params, dict[str, object]]:
     """The validated parameters and the notebook parameters they give (paths made absolute)."""
     path = Path(path)
     params = validate(Params, read_yaml_mapping(path), path)
-    base = path.resolve().parent
-    plan_dir = (base / params.plan_dir).resolve()
-    if not plan_dir.is_dir():
+    base = resolve(path).parent
+    plan_dir = resolve(base / params.plan_dir, path, "plan_dir", params.plan_dir)
+    if file_kind(plan_dir) != "folder":
         raise InputError(path, "plan folder not found", field="plan_dir", value=params.plan_dir)
     observations = []
     for i, name in enumerate(params.observations):
-        obs = (base / name).resolve()
         field = f"observations[{i}]"
-        if obs.is_dir():
+        obs = resolve(base / name, path, field, name)
+        kind = file_kind(obs)
+        if kind == "folder":
             raise InputError(path, "is a folder, not a CSV file", field=field, value=name)
-        if not obs.exists():
+        if kind is None:
             raise InputError(path, "observation file not found", field=field, value=name)
         if obs.suffix.lower() != ".csv":
             raise InputError(path, "an observation file must be a .csv file", field=field, value=name)

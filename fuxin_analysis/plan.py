@@ -19,7 +19,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstr
 
 from . import fonts, provenance
 from .errors import FieldProblem, InputError, nearest
-from .inputs import read_csv, read_text, read_yaml_mapping, validate
+from .inputs import file_kind, read_csv, read_text, read_yaml_mapping, validate
 
 Domain = Literal[
     "preschool", "compulsory", "senior_secondary", "special", "ethnic", "vocational",
@@ -188,8 +188,9 @@ def _frame(rows: list[BaseModel], columns: tuple[str, ...], dtypes: dict[str, st
 def load_plan(folder: str | Path) -> Plan:
     """Read and validate a plan folder; raise :class:`InputError` naming file, row, field and value."""
     folder = Path(folder)
-    if not folder.is_dir():
-        raise InputError(folder, "plan folder not found")
+    kind = file_kind(folder)
+    if kind != "folder":
+        raise InputError(folder, "plan folder not found" if kind is None else "not a folder")
     meta_path = folder / "plan.yaml"
     meta = validate(PlanMeta, read_yaml_mapping(meta_path), meta_path)
     source_path = folder / meta.source_file

@@ -1,6 +1,7 @@
 """Observation files: validated like the plan tables; the plan's baselines count as observations."""
 
 import warnings
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -104,3 +105,19 @@ def test_utf8_bom_is_accepted(tmp_path, plan):
     path.write_bytes((HEADER + "hs_ger,2021,98.5,阜新市统计公报 2021\n").encode("utf-8-sig"))
     obs = read_observations([path], plan)
     assert obs.loc[0, "source"] == "阜新市统计公报 2021"
+
+
+@pytest.mark.parametrize(("today", "year", "refused"), [
+    (date(2026, 11, 29), 2026, False), (date(2026, 11, 29), 2027, True),   # the current year is the last one
+    (date(2024, 1, 1), 2024, False), (date(2024, 1, 1), 2025, True),       # on New Year's Day as well
+    (date(2026, 11, 29), 2099, True),                                      # a typo (2032 for 2023) published as met
+])
+def test_a_year_after_the_current_year_is_refused(tmp_path, plan, today, year, refused):
+    path = _write(tmp_path, HEADER + f"hs_ger,2021,98.5,Bulletin 2021\nhs_ger,{year},99,Bulletin {year}\n")
+    if not refused:
+        assert read_observations([path], plan, today=today)["year"].tolist() == [2021, year]
+        return
+    with pytest.raises(InputError) as info:
+        read_observations([path], plan, today=today)
+    assert str(info.value) == (f"{path}, row 3, field 'year': a year after the current year {today.year} cannot have "
+                               f"been observed (value: '{year}')")

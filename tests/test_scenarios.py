@@ -66,3 +66,43 @@ def test_hypothetical_values_never_reach_the_observations_on_disk(plan):
     text = OBSERVED.read_text(encoding="utf-8")
     assert HYPOTHETICAL not in text
     assert isinstance(pd.read_csv(OBSERVED), pd.DataFrame)
+
+
+def _checked(plan, **paces):
+    from fuxin_analysis.params import Params
+
+    params = Params(plan_dir="x", scenario_paces=paces)
+    params.check_against(plan, "params.yaml")
+    return params
+
+
+@pytest.mark.parametrize(("pace", "ok"), [(1e15, True), (-1e15, True), (1_000_000_000_000_001, False),
+                                         (-1.0000001e15, False)])
+def test_pace_bound(plan, pace, ok):
+    from pydantic import ValidationError
+
+    if ok:
+        assert _checked(plan, hs_ger=pace).scenario_paces == {"hs_ger": pace}
+    else:
+        with pytest.raises(ValidationError, match="1000000000000000"):
+            _checked(plan, hs_ger=pace)
+
+
+@pytest.mark.parametrize("pace", [float("inf"), float("-inf"), float("nan")])
+def test_a_pace_must_be_finite(plan, pace):
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="finite number"):
+        _checked(plan, hs_ger=pace)
+
+
+def test_a_total_cannot_shrink_a_level_can(plan):
+    """A yearly amount of a total over the period (flow) is never negative; a rate may fall by any finite pace."""
+    from fuxin_analysis import InputError
+
+    assert _checked(plan, excellent_head_teachers=0).scenario_paces == {"excellent_head_teachers": 0}
+    with pytest.raises(InputError, match=r"field 'scenario_paces.excellent_head_teachers': excellent_head_teachers "
+                                         r"is a total over a period: its yearly amount cannot be negative "
+                                         r"\(value: -0.5\)"):
+        _checked(plan, excellent_head_teachers=-0.5)
+    assert _checked(plan, hs_ger=-0.5).scenario_paces == {"hs_ger": -0.5}
