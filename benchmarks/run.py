@@ -62,12 +62,13 @@ def floor_notebook(folder: Path, imports: str, name: str) -> Path:
 def run_floor(folder: Path, repeat: int, imports: str = STACK, name: str = "floor") -> tuple[float, list[float]]:
     import papermill as pm
 
-    from fuxin_analysis.kernels import ipc_kernel_manager
+    from fuxin_analysis.kernels import KernelSession
 
     nb = floor_notebook(folder, imports, name)
-    return median_time(lambda: pm.execute_notebook(str(nb), str(folder / f"{name}_out.ipynb"), kernel_name="python3",
-                                                   progress_bar=False, kernel_manager_class=ipc_kernel_manager()),
-                       repeat)
+    with KernelSession(preload=False) as session:  # fresh kernels: the floor is what one kernel start costs
+        return median_time(lambda: pm.execute_notebook(str(nb), str(folder / f"{name}_out.ipynb"),
+                                                       kernel_name="python3", progress_bar=False,
+                                                       kernel_manager_class=session.manager_class), repeat)
 
 
 def regenerate(output: Path, env: dict[str, str], *extra: str) -> None:

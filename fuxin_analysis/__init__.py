@@ -4,7 +4,9 @@ Modules: ``plan`` (load and validate a plan folder), ``provenance`` (numbers che
 plan's text), ``observations`` (observed series), ``progress`` (``assess``: status, trend, pace),
 ``projection`` and ``trajectory`` (where observations point, which path targets need), ``backtest`` and
 ``reference`` (national series), ``tables`` and ``charts`` (what the notebooks show), ``labels`` (Chinese and English),
-``fonts`` (a CJK font for matplotlib), ``notebook`` (set-up), ``params`` and ``runner`` (papermill runs), ``report`` (HTML).
+``fonts`` (a CJK font for matplotlib), ``notebook`` (set-up), ``inputs`` and ``errors`` (reading files, one-line errors),
+``params`` and ``runner`` (papermill runs), ``destination`` (where a report may be written), ``kernels`` (the runner's
+kernels), ``report`` (HTML), ``manifest``.
 Heavy modules are imported on first use, so ``import fuxin_analysis`` stays cheap.
 """
 
@@ -27,7 +29,7 @@ def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
         return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
     if name in {"plan", "provenance", "tables", "charts", "labels", "fonts", "params", "runner", "report",
-                "errors", "inputs", "notebook", "manifest",
+                "errors", "inputs", "notebook", "manifest", "destination", "kernels", "cache",
                 "observations", "progress", "projection", "trajectory", "backtest", "reference"}:
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

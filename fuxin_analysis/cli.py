@@ -1,23 +1,65 @@
-"""Command line: ``python -m fuxin_analysis run PARAMS.yaml`` and ``python -m fuxin_analysis check PLAN_DIR``."""
+"""Command line: ``python -m fuxin_analysis run PARAMS.yaml`` and ``python -m fuxin_analysis check PLAN_DIR``.
+
+Exit codes: 0 done; 2 bad input (a parameter, a data file, the destination, a command-line argument), refused
+before any notebook runs; 1 a run that failed (a notebook, the publication); 130 after Ctrl-C, 143 after SIGTERM,
+129 after SIGHUP. Every error is one line on stderr (``--debug`` shows the traceback).
+"""
 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
+from typing import NoReturn
 
 from .errors import InputError
 
 
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, handled as Ctrl-C is: the run is stopped and kept, the previous report left as it was."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _on_signal(signum: int, frame: object) -> None:
+    for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # a second signal must not break the clean-up
+        signal.signal(s, signal.SIG_IGN)
+    raise KeyboardInterrupt() if signum == signal.SIGINT else Interrupted(signum)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors as the tool's one line (argparse prints the usage and the error: two lines)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {message} (see {self.prog} --help)\n")
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1 (value: {text!r})")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="fuxin-analysis", description=__doc__)
+    parser = _Parser(prog="fuxin-analysis", description=__doc__.split("\n")[0],
+                     epilog="exit codes: 0 done, 1 a run failed, 2 bad input, 130/143 interrupted")
     parser.add_argument("--debug", action="store_true", help="show the full traceback of an error")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     run = sub.add_parser("run", help="run every notebook and write the rendered report")
     run.add_argument("params", help="parameter file (YAML), e.g. params/default.yaml")
-    run.add_argument("--output", help="report folder (default: reports/<params file stem>/)")
-    run.add_argument("--jobs", type=int, default=None, help="notebooks run at once (default: one per core)")
+    run.add_argument("--output", help="report folder (default: reports/<params file stem>/); it must be absent, "
+                                      "empty, or a report this tool wrote there before, unchanged")
+    run.add_argument("--jobs", type=_jobs, default=None, help="notebooks run at once (default: one per core)")
     run.add_argument("--notebooks", help="folder of numbered notebooks to run (default: the project's notebooks/)")
     run.add_argument("--fresh-kernels", action="store_true",
                      help="start every kernel as a new Python process instead of forking it from one that has "
@@ -29,22 +71,32 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # the libraries' log messages (a kernel that died as the run was stopped…) are not for this terminal: the
+    # command line says what happened in one line; --debug shows them
+    logging.getLogger().addHandler(logging.StreamHandler() if args.debug else logging.NullHandler())
     # nbformat imports jsonschema, whose optional IRI checker (rfc3987_syntax) compiles a grammar at import: about
     # 1.7 s of every run, for a format notebooks never use. The command line does without it.
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+    handled = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    previous = {s: signal.getsignal(s) for s in handled}
+    if threading.current_thread() is threading.main_thread():
+        for s in handled:
+            if previous[s] is not signal.SIG_IGN:  # nohup's SIGHUP stays ignored
+                signal.signal(s, _on_signal)
+    session = None
     try:
         if args.command == "run":
             from pathlib import Path
 
-            from .kernels import start_early
+            from .kernels import KernelSession
             from .params import load_params
 
             load_params(args.params)  # a malformed parameter file is refused before anything starts
-            start_early(not args.fresh_kernels)  # its imports (about 1 s) overlap the runner's imports and checks
+            session = KernelSession(not args.fresh_kernels)  # its imports (about 1 s) overlap the runner's checks
             from .runner import NOTEBOOK_DIR, run
 
             folder = Path(args.notebooks) if args.notebooks else NOTEBOOK_DIR
-            result = run(args.params, args.output, jobs=args.jobs, notebook_dir=folder, preload=not args.fresh_kernels)
+            result = run(args.params, args.output, jobs=args.jobs, notebook_dir=folder, session=session)
             print(f"report written to {result.output}/index.html "
                   f"({len(result.pages)} notebooks, {result.jobs} at a time, {result.seconds:.1f} s)")
         elif args.command == "check":
@@ -58,22 +110,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as exc:
         if args.debug:
             raise
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return _fail(str(exc), 2)
+    except KeyboardInterrupt as exc:
+        if session is not None:
+            session.close()  # kernels killed, temporary files removed, before the process ends
+        kept = getattr(exc, "kept", None)
+        name = "SIGINT" if not isinstance(exc, Interrupted) else str(exc)
+        where = f"; this run's files are kept in {kept}" if kept else ""
+        print(f"interrupted ({name}); the previous report is unchanged{where}", file=sys.stderr)
+        sys.stderr.flush()
+        sys.stdout.flush()
+        os._exit(128 + (exc.signum if isinstance(exc, Interrupted) else signal.SIGINT))  # no wait for threads
     except Exception as exc:
         if args.debug:
             raise
         from .runner import RunError
 
         if isinstance(exc, RunError):
-            print(f"error: {exc}", file=sys.stderr)
-            return 1
-        raise
-    except KeyboardInterrupt:
-        print("interrupted; the previous report is unchanged", file=sys.stderr)
-        sys.stderr.flush()
-        sys.stdout.flush()
-        os._exit(130)  # do not wait for notebooks still running; their kernels exit with their parent
+            return _fail(str(exc), 1)
+        return _fail(f"unexpected {type(exc).__name__}: {str(exc)[:200]} (run again with --debug for the "
+                     "traceback, and report it)", 1)
+    finally:
+        if session is not None:
+            session.close()
+        if threading.current_thread() is threading.main_thread():
+            for s, handler in previous.items():
+                signal.signal(s, handler if handler is not None else signal.SIG_DFL)
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"error: {message}".replace("\n", " "), file=sys.stderr)
+    return code
 
 
 if __name__ == "__main__":

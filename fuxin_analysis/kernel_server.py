@@ -90,6 +90,7 @@ def kernel_main(args: list[str], env: dict[str, str], cwd: str | None, runner_pi
     and ends the kernel with it (Ctrl-C, a crash), as a kernel started the usual way ends with its parent."""
     import atexit
     import importlib.util
+    import tempfile
     import threading
 
     os.setsid()  # its own process group, as jupyter_client gives a kernel: an interrupt reaches only the kernel
@@ -98,6 +99,7 @@ def kernel_main(args: list[str], env: dict[str, str], cwd: str | None, runner_pi
         os.chdir(cwd)
     os.environ.clear()
     os.environ.update(env)
+    tempfile.tempdir = None  # read TMPDIR again: the run's own temporary folder
     launcher = importlib.util.find_spec("ipykernel_launcher")
     sys.argv = [launcher.origin if launcher and launcher.origin else "ipykernel_launcher", *args]
     from ipykernel.kernelapp import IPKernelApp

@@ -1,18 +1,23 @@
-"""Kernels for the runner: IPC transport, and forked from a preloaded process instead of started afresh.
+"""Kernels for the runner: one :class:`KernelSession` per run, IPC transport, forked from a preloaded process.
 
 A fresh IPython kernel spends about 1.2 s of CPU before it runs a cell: starting Python, importing ipykernel,
-then pandas and matplotlib in the notebook's first cell. Six notebooks pay it six times. The runner instead starts
-one fork server (:mod:`fuxin_analysis.kernel_server`) that does those imports once, and forks each kernel from
-it: the same ipykernel kernel, reached through the same connection file, in the notebook's folder, with the
+then pandas and matplotlib in the notebook's first cell. Six notebooks pay it six times. A run's session instead
+starts one fork server (:mod:`fuxin_analysis.kernel_server`) that does those imports once, and forks each kernel
+from it: the same ipykernel kernel, reached through the same connection file, in the notebook's folder, with the
 runner's environment, its imports already done. Only a kernel whose command is this interpreter's
 ``ipykernel_launcher`` is forked (others start the usual way), and only on Linux (a pidfd tells the runner when a
 kernel it did not start has ended). ``run(..., preload=False)`` / ``--fresh-kernels`` starts every kernel afresh.
+
+Everything a run's kernels leave in temporary places (sockets, connection files, their TMPDIR, a matplotlib or
+IPython folder when the usual one cannot be written) is in the session's private folder, removed when the run
+ends, and no kernel outlives its session.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -20,6 +25,7 @@ import sys
 import tempfile
 import threading
 import uuid
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -50,12 +56,11 @@ def _is_this_ipykernel(cmd: list[str]) -> bool:
 class ForkServer:
     """The runner's end of a :mod:`fuxin_analysis.kernel_server` process: ``fork(...)`` returns a kernel's pid."""
 
-    def __init__(self) -> None:
+    def __init__(self, env: Mapping[str, str]) -> None:
         ours, theirs = socket.socketpair()
-        self.fingerprint = _fingerprint()
         self._process = subprocess.Popen(
             [sys.executable, "-c", f"from fuxin_analysis.kernel_server import serve; serve({theirs.fileno()})"],
-            pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
+            pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, env=dict(env))
         theirs.close()
         self._socket = ours
         self._reader = ours.makefile("r", encoding="utf-8")
@@ -123,64 +128,153 @@ class ForkedKernel:
         self.send_signal(signal.SIGKILL)
 
 
-_SERVER_LOCK = threading.Lock()
-_server: ForkServer | None = None
-#: Read when the fork server imports its modules; a change means its kernels would differ from fresh ones.
-_IMPORT_TIME_ENV = ("MPLCONFIGDIR", "PYTHONPATH", "XDG_CONFIG_HOME", "XDG_CACHE_HOME")
+def _writable_dir(path: Path) -> bool:
+    return path.is_dir() and os.access(path, os.W_OK | os.X_OK)
 
 
-def _fingerprint() -> str:
-    """What the fork server's imports depend on and could change within one Python session: the package's source
-    files (a researcher editing a chart between two runs) and a few variables read at import."""
-    import hashlib
-
-    digest = hashlib.sha256()
-    for path in sorted(Path(__file__).resolve().parent.rglob("*.py")):
-        stat = path.stat()
-        digest.update(f"{path}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode())
-    for name in _IMPORT_TIME_ENV:
-        digest.update(f"{name}={os.environ.get(name)}\n".encode())
-    return digest.hexdigest()
+def _can_make(folder: Path) -> bool:
+    """Whether ``folder`` exists or can be created, and can be written (what matplotlib checks for its folders)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return _writable_dir(folder)
 
 
-def fork_server() -> ForkServer:
-    """The fork server, started on first use so that its imports overlap the runner's own work. In a long Python
-    session (a notebook calling ``run`` twice, the tests) it is replaced when the package's code changed since it
-    started, so that kernels never run stale code."""
-    global _server
-    with _SERVER_LOCK:
-        if _server is not None and (not _server.alive() or _server.fingerprint != _fingerprint()):
-            _server.close()
-            _server = None
-        if _server is None:
-            _server = ForkServer()
-        return _server
+def _matplotlib_needs_a_folder(env: Mapping[str, str]) -> bool:
+    """Whether matplotlib would fall back to a temporary config folder of its own (and warn, and leave it behind
+    in a forked kernel): its config and cache folders cannot be written (HOME read-only, a container's user)."""
+    if env.get("MPLCONFIGDIR"):
+        return not _can_make(Path(env["MPLCONFIGDIR"]).expanduser())
+    home = Path(os.path.expanduser("~"))
+    config = Path(env.get("XDG_CONFIG_HOME") or home / ".config") / "matplotlib"
+    cache_ = Path(env.get("XDG_CACHE_HOME") or home / ".cache") / "matplotlib"
+    return not (_can_make(config) and _can_make(cache_))
 
 
-def start_early(preload: bool = True) -> None:
-    """Start the fork server now (when kernels will be forked), so that its imports overlap the caller's work."""
-    if preload and available():
-        fork_server()
+def _ipython_needs_a_folder(env: Mapping[str, str]) -> bool:
+    """Whether IPython would warn and use a temporary profile folder: its folder (IPYTHONDIR or ~/.ipython) cannot
+    be written, nor created in its parent (IPython's own test, ``IPython.paths.get_ipython_dir``)."""
+    folder = Path(os.path.expanduser(env.get("IPYTHONDIR") or "~/.ipython"))
+    return not _writable_dir(folder) if folder.exists() else not _writable_dir(folder.parent)
 
 
-@cache
-def ipc_kernel_manager(preload: bool = False) -> type:
-    """A kernel manager class that talks to its kernel over Unix sockets in the temp folder, not TCP ports (kernels
-    started at the same moment never race for a port); with ``preload`` (where :func:`available`), kernels are
-    forked from the fork server. jupyter_client is imported on first use."""
+class KernelSession:
+    """What the kernels of one run share, and what is gone when the run ends, however it ends.
+
+    - A private temporary folder (``fuxin-run-*``, mode 700) for the kernels' sockets and connection files, set as
+      their TMPDIR, and holding matplotlib's or IPython's folder when the usual one cannot be written: nothing the
+      run's kernels write to a temporary place outlives the run.
+    - The fork server (with ``preload``, where :func:`available`), started at once so that its imports overlap the
+      caller's checks, with the kernels' environment; it ends with the session, so its imports are never stale.
+    - Every kernel started: :meth:`close` kills any still running (an interrupted or failed run), then removes the
+      folder.
+    """
+
+    def __init__(self, preload: bool = True) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="fuxin-run-"))
+        self.overrides: dict[str, str] = {"TMPDIR": str(self.folder)}
+        if _matplotlib_needs_a_folder(os.environ):
+            self.overrides["MPLCONFIGDIR"] = str(self.folder / "matplotlib")
+        if _ipython_needs_a_folder(os.environ):
+            self.overrides["IPYTHONDIR"] = str(self.folder / "ipython")
+        self._processes: list[Any] = []
+        self._launching = threading.Lock()
+        self._closed = False
+        self.server: ForkServer | None = ForkServer(self.kernel_env(os.environ)) if preload and available() else None
+        self._manager_class: type | None = None
+
+    def kernel_env(self, env: Mapping[str, str]) -> dict[str, str]:
+        """``env`` as a kernel of this session gets it: the session's overrides applied, and no MPLBACKEND (a
+        non-interactive backend inherited from the caller would keep the charts out of the notebooks)."""
+        out = {k: v for k, v in env.items() if k != "MPLBACKEND"}
+        out.update(self.overrides)
+        return out
+
+    @property
+    def manager_class(self) -> type:
+        """The kernel manager class for papermill (``kernel_manager_class``): IPC transport in the session's
+        folder, kernels forked from the session's server where possible."""
+        if self._manager_class is None:
+            self._manager_class = _manager_class(self)
+        return self._manager_class
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def begin_launch(self) -> None:
+        """Called before a kernel's connection file is written: holds :meth:`close` off until :meth:`end_launch`,
+        so that a kernel is either never started or started and then killed, and nothing is written into the
+        folder once it is removed. Refuses once the session is closed (the run was stopped)."""
+        self._launching.acquire()
+        if self._closed:
+            self._launching.release()
+            raise RuntimeError("the run has stopped")
+
+    def end_launch(self, process: Any | None) -> None:
+        if process is not None:
+            self._processes.append(process)
+        self._launching.release()
+
+    def close(self) -> None:
+        """Kill the kernels still running, end the fork server, remove the folder. Safe to call twice."""
+        with self._launching:
+            if self._closed:
+                return
+            self._closed = True
+            processes = list(self._processes)
+        for process in processes:
+            _kill(process)
+        for process in processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+        if self.server is not None:
+            self.server.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def __enter__(self) -> KernelSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _kill(process: Any) -> None:
+    """Kill a kernel that is still running, with its own process group (anything it started)."""
+    if process.poll() is None:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except OSError:
+            process.kill()
+
+
+def _manager_class(session: KernelSession) -> type:
+    """A kernel manager class that talks to its kernel over Unix sockets in the session's folder, not TCP ports
+    (kernels started at the same moment never race for a port), writes its connection file there, gives kernels
+    the session's environment and, where the session has a fork server, forks them from it. jupyter_client is
+    imported here, on first use."""
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_client.provisioning import LocalProvisioner
     from traitlets import default
 
-    class PreloadedProvisioner(LocalProvisioner):  # type: ignore[misc]
-        """LocalProvisioner, except that the kernel process is forked from the preloaded fork server."""
+    class SessionProvisioner(LocalProvisioner):  # type: ignore[misc]
+        """LocalProvisioner, with the session's environment, and the kernel forked from the session's server."""
+
+        def _finalize_env(self, env: dict[str, str]) -> None:
+            super()._finalize_env(env)
+            fixed = session.kernel_env(env)
+            env.clear()
+            env.update(fixed)
 
         async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
-            if not _is_this_ipykernel(cmd):
+            if session.server is None or not _is_this_ipykernel(cmd):
                 return await super().launch_kernel(cmd, **kwargs)
             cwd = kwargs.get("cwd")
             try:
-                pid = fork_server().fork(cmd[3:], dict(kwargs.get("env") or os.environ), str(cwd) if cwd else None)
+                pid = session.server.fork(cmd[3:], dict(kwargs.get("env") or os.environ), str(cwd) if cwd else None)
             except (OSError, RuntimeError, ValueError) as exc:  # the server died or cannot start: start afresh
                 self.log.warning("kernel fork server unavailable (%s); starting the kernel afresh", exc)
                 return await super().launch_kernel(cmd, **kwargs)
@@ -191,13 +285,31 @@ def ipc_kernel_manager(preload: bool = False) -> type:
             return self.connection_info
 
     class IPCKernelManager(AsyncKernelManager):  # type: ignore[misc]
+        @property
+        def kernel_spec(self) -> Any:
+            """This interpreter's ipykernel, as ``ipykernel install`` would describe it: not looked up among the
+            kernels installed for the user (a ``python3`` kernel there may be another Python, and the search reads
+            IPython's folder, which warns and makes a temporary one when HOME cannot be written)."""
+            if self._kernel_spec is None:
+                from ipykernel.kernelspec import RESOURCES, get_kernel_dict
+                from jupyter_client.kernelspec import KernelSpec
+
+                known = set(KernelSpec.class_trait_names())
+                spec = {k: v for k, v in get_kernel_dict().items() if k in known}
+                self._kernel_spec = KernelSpec(name=self.kernel_name, resource_dir=RESOURCES, **spec)
+            return self._kernel_spec
+
         @default("transport")
         def _transport_default(self) -> str:
             return "ipc"
 
         @default("ip")
         def _ip_default(self) -> str:
-            return os.path.join(tempfile.gettempdir(), f"fuxin-kernel-{uuid.uuid4().hex[:12]}")
+            return str(session.folder / f"kernel-{uuid.uuid4().hex[:12]}")
+
+        @default("connection_file")
+        def _connection_file_default(self) -> str:
+            return str(session.folder / f"kernel-{uuid.uuid4().hex[:12]}.json")
 
         async def _async_interrupt_kernel(self) -> None:
             # jupyter_client interrupts a kernel before asking it to shut down; the runner shuts a kernel down only
@@ -208,10 +320,21 @@ def ipc_kernel_manager(preload: bool = False) -> type:
             await super()._async_interrupt_kernel()
 
         async def _async_pre_start_kernel(self, **kw: Any) -> Any:
-            if preload and available() and self.provisioner is None:
-                self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
-                self.provisioner = PreloadedProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec,
-                                                        parent=self)
-            return await super()._async_pre_start_kernel(**kw)
+            session.begin_launch()  # released by _async_launch_kernel, which jupyter_client calls next
+            try:
+                if self.provisioner is None:
+                    self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
+                    self.provisioner = SessionProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec,
+                                                          parent=self)
+                return await super()._async_pre_start_kernel(**kw)
+            except BaseException:
+                session.end_launch(None)
+                raise
+
+        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+            try:
+                await super()._async_launch_kernel(kernel_cmd, **kw)
+            finally:
+                session.end_launch(getattr(self.provisioner, "process", None))
 
     return IPCKernelManager

@@ -3,11 +3,12 @@
 The parameters, the SHA-256 of every input file (parameter file, plan folder, observation files, notebooks,
 reference data), the versions of Python and the packages, and the project's git commit. Paths inside the
 project are written relative to it, keys sorted, so two runs of the same inputs differ only in ``run_time``.
+``tool`` (this tool's name and the report format) and ``files`` (every file of the report) mark the folder as a
+report this tool may replace (:mod:`fuxin_analysis.destination`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import platform
 import subprocess
@@ -17,6 +18,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .destination import REPORT_FORMAT, TOOL, sha256
+
 if TYPE_CHECKING:
     from .params import Params
     from .plan import Plan
@@ -25,14 +28,6 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("fuxin-analysis", "pandas", "numpy", "matplotlib", "seaborn", "statsmodels", "scipy", "pydantic",
             "pyyaml", "papermill", "nbconvert", "nbformat", "nbclient", "ipykernel", "jupyter_client", "openpyxl",
             "mplfonts")
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 16), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _name(path: Path) -> str:
@@ -66,11 +61,16 @@ def project_commit() -> dict[str, object]:
 
 
 def write_manifest(target: Path, params_file: Path, params: Params, plan: Plan, notebook_params: dict[str, object],
-                   notebooks: Iterable[Path], run_time: datetime) -> Path:
-    inputs = [Path(params_file), *sorted(p for p in plan.path.iterdir() if p.is_file()),
-              *(Path(p) for p in notebook_params["observations"]), *notebooks,
+                   notebooks: Iterable[Path], run_time: datetime, files: Iterable[str] = ()) -> Path:
+    """Write ``manifest.json``. ``tool`` marks the folder as a report of this tool and ``files`` lists every file
+    the report holds: what lets the next run replace it, and nothing else (:mod:`fuxin_analysis.destination`).
+    Hidden files of the plan folder (a lock, an editor's backup) are not inputs."""
+    plan_files = sorted(p for p in plan.path.iterdir() if p.is_file() and not p.name.startswith("."))
+    inputs = [Path(params_file), *plan_files, *(Path(p) for p in notebook_params["observations"]), *notebooks,
               *sorted((PROJECT_ROOT / "data" / "reference").glob("*.csv"))]
     manifest = {
+        "tool": {"name": TOOL, "report_format": REPORT_FORMAT},
+        "files": sorted(files),
         "run_time": run_time.isoformat(timespec="seconds"),
         "parameters": {**params.model_dump(mode="json"), "params_file": _name(params_file),
                        "plan_dir": _name(Path(notebook_params["plan_dir"])),

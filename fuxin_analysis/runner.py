@@ -1,39 +1,56 @@
 """Run the notebook collection with papermill and publish the rendered report.
 
-Inputs (parameters, plan, observations) are validated before any kernel starts. Notebooks run in parallel, each
-in its own kernel (IPC transport: no TCP ports to collide; forked from a process that has done the imports once,
-see :mod:`fuxin_analysis.kernels`), and each is exported to HTML on its own thread as soon as it finishes, while
-the others still run. The report is written into a staging folder beside the destination and moved into place
-only when every notebook and export succeeded, so a failed run never leaves a half-written report; its staging
-folder is kept, renamed ``<dest>.failed-<time>``, with the failed executed notebook."""
+Inputs (parameters, plan, observations, notebooks) and the destination (:mod:`fuxin_analysis.destination`) are
+validated before any kernel starts. Notebooks run in parallel, each in its own kernel of the run's
+:class:`~fuxin_analysis.kernels.KernelSession` (IPC transport: no TCP ports to collide; forked from a process that
+has done the imports once; every temporary file in a private folder removed with the run), and each is exported to
+HTML on its own thread as soon as it finishes, while the others still run. The report is written into a new
+staging folder beside the destination and moved into place only when every notebook and export succeeded, so a
+failed run never leaves a half-written report; its staging folder is kept, renamed ``<dest>.failed-<time>``
+(``.interrupted-<time>`` after Ctrl-C or SIGTERM), with the executed notebooks."""
 
 from __future__ import annotations
 
 import json
 import os
 import shutil
+import signal
+import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from . import destination
+from .errors import InputError
+from .inputs import file_kind, os_problem, read_text
 from .manifest import write_manifest
 from .params import Params, load_params
 from .plan import Plan, load_plan
 from .progress import assess
 from .report import Page, export_html, write_index, write_scorecard, write_scorecard_xlsx
 
+if TYPE_CHECKING:
+    from .kernels import KernelSession
+
 #: The project's notebooks, beside the package in the source tree.
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+#: How long each notebook took, kept in the report for the next run's order (longest first).
+TIMINGS = "timings.json"
+#: The first words of a lock file's line, so that a file of the same name that is not a lock is never written.
+LOCK_HEADER = "fuxin-analysis run lock"
 
 
 class RunError(RuntimeError):
-    """A notebook failed; the message names the notebook and the cell."""
+    """A notebook failed, or the report could not be published; the message names the notebook and the cell, or
+    the folder, and where the run's files are kept."""
 
 
 class RunLocked(RunError):
@@ -48,17 +65,10 @@ class RunResult:
     jobs: int
 
 
-def notebooks(folder: Path = NOTEBOOK_DIR) -> list[Path]:
-    """The collection's notebooks, in their numbered order (``01_….ipynb``, ``02_….ipynb``…)."""
-    return sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb") if p.is_file())
-
-
-def execute(notebook: Path, target: Path, parameters: dict[str, object], preload: bool = False) -> None:
-    """Execute one notebook with papermill in its own folder, passing only the parameters it declares (with
-    ``preload``, in a kernel forked from the preloaded fork server)."""
+def execute(notebook: Path, target: Path, parameters: dict[str, object], session: KernelSession) -> None:
+    """Execute one notebook with papermill in its own folder, passing only the parameters it declares, in a kernel
+    of ``session``."""
     import papermill as pm
-
-    from .kernels import ipc_kernel_manager
 
     notebook = notebook.resolve()
     declared = pm.inspect_notebook(str(notebook))
@@ -67,7 +77,7 @@ def execute(notebook: Path, target: Path, parameters: dict[str, object], preload
         # the kernel's working folder is set through nbclient's resources, not papermill's cwd (a process-wide
         # chdir, unsafe with notebooks running in parallel threads)
         pm.execute_notebook(str(notebook), str(target), parameters=given, kernel_name="python3",
-                            progress_bar=False, log_output=False, kernel_manager_class=ipc_kernel_manager(preload),
+                            progress_bar=False, log_output=False, kernel_manager_class=session.manager_class,
                             resources={"metadata": {"path": str(notebook.parent)}})
     except pm.PapermillExecutionError as exc:
         first_line = next((line for line in exc.source.splitlines() if line.strip()), "")[:60]
@@ -77,58 +87,124 @@ def execute(notebook: Path, target: Path, parameters: dict[str, object], preload
         raise RunError(f"{notebook.name}: {type(exc).__name__}: {exc}".replace("\n", " ")[:300]) from None
 
 
-def _execute_timed(notebook: Path, staging: Path, parameters: dict[str, object], preload: bool) -> float:
+def _execute_timed(notebook: Path, staging: Path, parameters: dict[str, object], session: KernelSession) -> float:
     started = time.perf_counter()
-    execute(notebook, staging / notebook.name, parameters, preload)
+    execute(notebook, staging / notebook.name, parameters, session)
     return time.perf_counter() - started
 
 
 def run(params_file: str | Path, output: str | Path | None = None, jobs: int | None = None,
         notebook_dir: Path = NOTEBOOK_DIR, progress: Callable[[str], None] = print,
-        preload: bool = True) -> RunResult:
-    """Validate the inputs, execute every notebook (``jobs`` at a time; default: one per core), export the
-    pages, the index, ``scorecard.csv``/``.xlsx`` and ``manifest.json``, then publish to ``output``
-    (default ``reports/<params file stem>/``). With ``preload`` (the default) kernels are forked from a process
-    that imported the notebooks' libraries once (:mod:`fuxin_analysis.kernels`); without, each starts afresh."""
+        preload: bool = True, session: KernelSession | None = None) -> RunResult:
+    """Validate the inputs and the destination, execute every notebook (``jobs`` at a time; default: one per core),
+    export the pages, the index, ``scorecard.csv``/``.xlsx``, ``manifest.json`` and ``SHA256SUMS``, then publish
+    to ``output`` (default ``reports/<params file stem>/``; what it may be: :mod:`fuxin_analysis.destination`).
+
+    Every input problem raises :class:`~fuxin_analysis.errors.InputError` before any notebook runs. With
+    ``preload`` (the default) kernels are forked from a process that imported the notebooks' libraries once; a
+    ``session`` already opened by the caller (the command line opens it early) is used and left open."""
+    own = session is None
+    if session is None:
+        from .kernels import KernelSession
+
+        session = KernelSession(preload)  # its fork server's imports overlap the checks below
+    try:
+        return _run(Path(params_file), output, jobs, notebook_dir, progress, session)
+    finally:
+        if own:
+            session.close()
+
+
+def _run(params_file: Path, output: str | Path | None, jobs: int | None, notebook_dir: Path,
+         progress: Callable[[str], None], session: KernelSession) -> RunResult:
     t0 = time.perf_counter()
-    params_file = Path(params_file)
     params, nb_params = load_params(params_file)
     plan = load_plan(nb_params["plan_dir"])
     params.check_against(plan, params_file)
-    assessment = assess(plan, nb_params["observations"], as_of=params.as_of)
     books = notebooks(notebook_dir)
-    if not books:
-        raise RunError(f"no notebooks found in {notebook_dir}")
+    if jobs is not None and jobs < 1:
+        raise InputError("--jobs", "must be a whole number of at least 1", value=jobs)
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(books)))
-    os.environ.pop("MPLBACKEND", None)  # a non-interactive backend inherited by kernels would drop the charts
-    from .kernels import start_early
+    dest = destination.check(output if output is not None else Path("reports") / params_file.stem,
+                             _protected(params_file, nb_params, notebook_dir))
+    assessment = assess(plan, nb_params["observations"], as_of=params.as_of)
+    from . import cache
 
-    start_early(preload)  # a no-op when the command line already started it
-    dest = Path(output) if output is not None else Path("reports") / params_file.stem
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    note = cache.problem()
+    if note:
+        progress(f"note: {note}")
     with _lock(dest):
         return _run_locked(dest, params_file, params, plan, nb_params, assessment, books, jobs, progress, t0,
-                           preload)
+                           session)
+
+
+def notebooks(folder: Path = NOTEBOOK_DIR) -> list[Path]:
+    """The collection's notebooks, in their numbered order (``01_….ipynb``, ``02_….ipynb``…); a missing folder, a
+    folder without numbered notebooks or a notebook that is not a valid notebook file is an InputError."""
+    folder = Path(folder)
+    kind = file_kind(folder)
+    if kind != "folder":
+        raise InputError(folder, "notebooks folder not found" if kind is None else "not a folder of notebooks")
+    books = sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb") if file_kind(p) == "file")
+    if not books:
+        raise InputError(folder, "no numbered notebooks (01_name.ipynb, 02_name.ipynb, …) in this folder")
+    for book in books:
+        try:
+            json.loads(read_text(book))
+        except ValueError as exc:
+            raise InputError(book, f"not a notebook file (invalid JSON: {str(exc)[:80]})") from None
+    return books
+
+
+def _protected(params_file: Path, nb_params: dict[str, object], notebook_dir: Path) -> list[destination.Protected]:
+    """The inputs a report must keep away from (see :mod:`fuxin_analysis.destination`)."""
+    from .manifest import PROJECT_ROOT
+
+    Protected = destination.Protected
+    return [
+        Protected(Path(nb_params["plan_dir"]), "the plan folder", folder=True),
+        Protected(notebook_dir, "the notebooks folder", folder=True),
+        Protected(PROJECT_ROOT / "data" / "reference", "the reference data folder", folder=True),
+        Protected(Path(__file__).resolve().parent, "the fuxin_analysis package", folder=True),
+        Protected(params_file.resolve().parent, "the parameter file's folder", folder=True, inside_ok=True),
+        Protected(params_file, "the parameter file", folder=False),
+        *(Protected(Path(p), "an observation file", folder=False) for p in nb_params["observations"]),
+    ]
 
 
 @contextmanager
 def _lock(dest: Path) -> Iterator[None]:
     """One run at a time per destination: an exclusive lock on ``.<dest>.lock`` beside it (released by the
-    system if the process dies, so it never goes stale). A second run refuses at once with a clear message."""
+    system if the process dies, so it never goes stale). A second run refuses at once with a clear message. The
+    lock file is never followed if it is a symbolic link, and never written if it holds anything but this tool's
+    lock line."""
     import fcntl
 
     path = dest.parent / f".{dest.name}.lock"
-    with open(path, "a+") as handle:
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(dest, f"refused as the report folder: its parent {dest.parent} cannot be created "
+                               f"({os_problem(exc)})") from None
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        raise InputError(dest, f"refused as the report folder: its lock file {path} cannot be created "
+                               f"({os_problem(exc)})") from None
+    with os.fdopen(fd, "r+", encoding="utf-8") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "another process"
+            holder = handle.read(200).strip().removeprefix(LOCK_HEADER).strip(" :") or "another process"
             raise RunLocked(f"{dest}: another run ({holder}) is writing this report; wait for it to finish "
                             "and run again") from None
+        content = handle.read(200)
+        if content.strip() and not content.startswith(LOCK_HEADER):
+            raise InputError(dest, f"refused as the report folder: {path.name} beside it is not this tool's lock "
+                                   "file; move it away")
         handle.seek(0)
         handle.truncate()
-        handle.write(f"pid {os.getpid()}, started {datetime.now():%Y-%m-%d %H:%M:%S}")
+        handle.write(f"{LOCK_HEADER}: pid {os.getpid()}, started {datetime.now():%Y-%m-%d %H:%M:%S}")
         handle.flush()
         try:
             yield
@@ -137,27 +213,33 @@ def _lock(dest: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _report_files(books: list[Path]) -> list[str]:
+    """Every file a published report holds (listed in its manifest, so the next run can tell them from a user's)."""
+    return sorted([*(b.name for b in books), *(f"{b.stem}.html" for b in books), "index.html", "scorecard.csv",
+                   "scorecard.xlsx", destination.MANIFEST, TIMINGS, destination.CHECKSUMS])
+
+
 def _run_locked(dest: Path, params_file: Path, params: Params, plan: Plan, nb_params: dict[str, object],
                 assessment: pd.DataFrame, books: list[Path], jobs: int, progress: Callable[[str], None],
-                t0: float, preload: bool) -> RunResult:
-    """Execute and export into a staging folder, then publish it; on any failure keep it under a clear name."""
-    staging = dest.parent / f".{dest.name}.staging-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
+                t0: float, session: KernelSession) -> RunResult:
+    """Execute and export into a new staging folder, then publish it; on any failure or interruption kill the
+    kernels and keep the staging folder under a clear name (``<dest>.failed-<time>``, ``.interrupted-<time>``)."""
+    staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.staging-", dir=dest.parent))
+    os.chmod(staging, 0o755)  # mkdtemp makes it private; a published report is as readable as any new folder
     started = datetime.now()
     pages: dict[str, Page] = {}
     pool = ThreadPoolExecutor(max_workers=jobs)  # one kernel per thread
     exporter = ThreadPoolExecutor(max_workers=1)  # HTML pages, each as soon as its notebook ran, beside the kernels
-    timings_file = dest.parent / f".{dest.name}.timings.json"
     timings: dict[str, float] = {}
     try:
         progress(f"running {len(books)} notebooks, {jobs} at a time …")
-        futures = {pool.submit(_execute_timed, nb, staging, nb_params, preload): nb
-                   for nb in _longest_first(books, timings_file)}
+        futures = {pool.submit(_execute_timed, nb, staging, nb_params, session): nb
+                   for nb in _longest_first(books, dest / TIMINGS)}
         # the files that do not need the notebooks are written while they run
         write_scorecard(assessment, staging / "scorecard.csv")
         write_scorecard_xlsx(assessment, staging / "scorecard.xlsx", params.language, plan)
-        write_manifest(staging / "manifest.json", params_file, params, plan, nb_params, books, started)
+        write_manifest(staging / destination.MANIFEST, params_file, params, plan, nb_params, books, started,
+                       _report_files(books))
         exports = {}
         pending = set(futures)
         while pending:
@@ -172,25 +254,29 @@ def _run_locked(dest: Path, params_file: Path, params: Params, plan: Plan, nb_pa
             pages[nb.name] = fut.result()
         ordered = [pages[nb.name] for nb in books]
         write_index(staging, params.title, ordered, started, assessment, params.language, plan)
+        (staging / TIMINGS).write_text(json.dumps(timings, indent=1, sort_keys=True), encoding="utf-8")
+        destination.write_checksums(staging)
+        with _signals_deferred():
+            _publish(staging, dest)
     except BaseException as exc:
-        pool.shutdown(wait=False, cancel_futures=True)
+        pool.shutdown(wait=False, cancel_futures=True)  # no notebook starts from now on
         exporter.shutdown(wait=False, cancel_futures=True)
-        kind = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
-        failed = dest.parent / f"{dest.name}.{kind}-{started:%Y%m%d-%H%M%S}"
-        shutil.rmtree(failed, ignore_errors=True)
-        staging.rename(failed)
-        progress(f"the {kind} run's files are kept in {failed}; {dest} is unchanged")
-        raise
+        session.close()  # no kernel outlives a failed or interrupted run, nor writes into its files
+        kept = _keep(staging, dest, "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed", started)
+        if isinstance(exc, KeyboardInterrupt):
+            exc.kept = kept  # type: ignore[attr-defined] # for the command line's one line
+            raise
+        detail = str(exc) if isinstance(exc, RunError | InputError) else f"{type(exc).__name__}: {exc}"
+        raise RunError(f"{detail}; this run's files are kept in {kept}, {dest} is unchanged".replace("\n", " ")) \
+            from exc
     pool.shutdown(wait=True)
     exporter.shutdown(wait=True)
-    _publish(staging, dest)
-    timings_file.write_text(json.dumps(timings, indent=1, sort_keys=True), encoding="utf-8")
     return RunResult(output=dest, pages=ordered, seconds=time.perf_counter() - t0, jobs=jobs)
 
 
 def _longest_first(books: list[Path], timings_file: Path) -> list[Path]:
     """The notebooks in the order that finishes soonest on a few cores: longest first, by the times of the last
-    run into the same folder (kept beside it); notebooks not timed yet go first, in their numbered order."""
+    published in the same folder (its timings.json); notebooks not timed yet go first, in their numbered order."""
     try:
         last = json.loads(timings_file.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -200,10 +286,64 @@ def _longest_first(books: list[Path], timings_file: Path) -> list[Path]:
     return sorted(books, key=lambda nb: -float(last.get(nb.name, float("inf"))))
 
 
+def _keep(staging: Path, dest: Path, kind: str, started: datetime) -> Path:
+    """Rename the staging folder of a failed or interrupted run to ``<dest>.<kind>-<time>`` (``-2``, ``-3``… if
+    that exists: nothing is ever replaced); where even that fails, it stays where it is."""
+    base = dest.parent / f"{dest.name}.{kind}-{started:%Y%m%d-%H%M%S}"
+    for n in range(1, 100):
+        candidate = base if n == 1 else base.with_name(f"{base.name}-{n}")
+        if os.path.lexists(candidate):
+            continue
+        try:
+            os.rename(staging, candidate)
+        except OSError:
+            return staging
+        return candidate
+    return staging
+
+
+@contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM (in the main thread, where Python runs signal handlers) for the few renames that
+    publish a report, so that an interruption never falls between them; a signal received meanwhile is dropped,
+    and the run ends as it would a moment later, published."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    previous = {s: signal.signal(s, lambda *_: None) for s in held}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
 def _publish(staging: Path, dest: Path) -> None:
-    """Replace ``dest`` with ``staging``: the old report is moved aside first and removed last."""
-    old = dest.parent / f".{dest.name}.old-{os.getpid()}"
-    if dest.exists():
-        dest.rename(old)
-    staging.rename(dest)
-    shutil.rmtree(old, ignore_errors=True)
+    """Replace ``dest`` with ``staging``, after checking once more that ``dest`` is still a folder this tool may
+    replace (a file may have been added while the notebooks ran): the old report is moved into a new hidden folder
+    beside it first and removed last; if the new one cannot be moved into place, the old one is put back."""
+    problem = destination.report_problem(dest)
+    if problem:
+        raise InputError(dest, f"not replaced: {problem}")
+    holder = None
+    if os.path.lexists(dest):
+        holder = Path(tempfile.mkdtemp(prefix=f".{dest.name}.old-", dir=dest.parent))
+        try:
+            os.rename(dest, holder / dest.name)
+        except OSError:
+            holder.rmdir()
+            raise
+    try:
+        os.rename(staging, dest)
+    except OSError:
+        if holder is not None:
+            try:
+                os.rename(holder / dest.name, dest)
+            except OSError as exc:
+                raise RunError(f"{dest}: the new report could not be moved into place, nor the previous one back "
+                               f"({exc.strerror}); the previous report is in {holder / dest.name}") from exc
+            holder.rmdir()
+        raise
+    if holder is not None:
+        shutil.rmtree(holder, ignore_errors=True)

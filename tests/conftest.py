@@ -45,6 +45,29 @@ def write_params(folder: Path, **extra) -> Path:
     return path
 
 
+def published_report(dest: Path, index: str) -> Path:
+    """A report folder as this tool publishes one (its manifest's marker and file list, its SHA256SUMS), holding
+    only an ``index.html`` with ``index``: a previous report a run may replace, made without running notebooks."""
+    from fuxin_analysis import destination
+
+    dest.mkdir(parents=True)
+    (dest / "index.html").write_text(index, encoding="utf-8")
+    manifest = {"tool": {"name": destination.TOOL, "report_format": destination.REPORT_FORMAT},
+                "files": ["SHA256SUMS", "index.html", "manifest.json"]}
+    (dest / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    destination.write_checksums(dest)
+    return dest
+
+
+def unchanged_report(dest: Path, index: str) -> bool:
+    """Whether ``dest`` is still exactly what :func:`published_report` made."""
+    from fuxin_analysis import destination
+
+    return (sorted(p.name for p in dest.iterdir()) == ["SHA256SUMS", "index.html", "manifest.json"]
+            and (dest / "index.html").read_text(encoding="utf-8") == index
+            and destination.report_problem(dest) is None)
+
+
 @pytest.fixture(scope="session")
 def report(tmp_path_factory):
     """One full run of the collection, shared by the runner and browser tests."""

@@ -1,5 +1,6 @@
 """Kernels forked from the preloaded fork server behave as kernels started afresh: same working folder, import
-path, environment, matplotlib backend and charts; they see code changes; they end with the runner."""
+path, environment, matplotlib backend and charts; each run has its own server; kernels end with the runner and
+keep their temporary files in the run's own folder."""
 
 import json
 import os
@@ -59,18 +60,16 @@ def test_forked_kernel_matches_a_fresh_one(tmp_path, probe_env):
     assert "image/png" in forked_outputs and "image/png" in fresh_outputs  # the chart reached the notebook
 
 
-def test_fork_server_restarts_when_the_code_changed(tmp_path):
+def test_each_run_forks_from_its_own_server_which_ends_with_it(tmp_path):
+    """The fork server belongs to one run (its imports can never be stale, its environment is the run's) and is
+    gone when the run returns."""
     first, _ = _probe(tmp_path, "a", preload=True)
     second, _ = _probe(tmp_path, "b", preload=True)
-    assert first["ppid"] == second["ppid"]  # the same fork server served both runs
-    module = Path(kernels.__file__)
-    stat = module.stat()
-    os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))  # as if edited
-    try:
-        third, _ = _probe(tmp_path, "c", preload=True)
-    finally:
-        os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    assert third["ppid"] != second["ppid"]  # a new fork server, with fresh imports
+    assert os.getpid() not in (first["ppid"], second["ppid"])  # both forked
+    assert first["ppid"] != second["ppid"]
+    for pid in (first["ppid"], second["ppid"]):
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
 
 
 def test_only_this_interpreters_ipykernel_is_forked(tmp_path):
@@ -80,11 +79,43 @@ def test_only_this_interpreters_ipykernel_is_forked(tmp_path):
     assert not kernels._is_this_ipykernel(["julia", "-i"])
 
 
-def test_a_dead_fork_server_is_replaced(tmp_path):
-    first, _ = _probe(tmp_path, "a", preload=True)
-    os.kill(first["ppid"], 9)  # the fork server, killed between two runs
-    second, _ = _probe(tmp_path, "b", preload=True)
-    assert second["ppid"] not in (first["ppid"], os.getpid())  # a new server, still forking
+def test_a_dead_fork_server_means_fresh_kernels(tmp_path):
+    books = _probe_books(tmp_path / "nb")
+    with kernels.KernelSession(preload=True) as session:
+        assert session.server is not None
+        session.server._process.kill()  # the fork server died before the kernels started
+        session.server._process.wait()
+        out = run(write_params(tmp_path), tmp_path / "out", notebook_dir=books, session=session,
+                  progress=lambda _: None).output
+    cell = nbformat.read(out / "01_probe.ipynb", as_version=4).cells[-1]
+    probe = json.loads("".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream"))
+    assert probe["ppid"] == os.getpid()  # started afresh by the runner, and the run succeeded
+
+
+def test_kernels_get_the_runs_own_temporary_folder(tmp_path):
+    """Every temporary file of the kernels goes to the session's folder, which closing removes."""
+    with kernels.KernelSession(preload=False) as session:
+        env = session.kernel_env({"MPLBACKEND": "Agg", "TMPDIR": "/somewhere", "KEEP": "1"})
+        assert env == {"TMPDIR": str(session.folder), "KEEP": "1", **session.overrides}
+        folder = session.folder
+        assert folder.is_dir() and oct(folder.stat().st_mode & 0o777) == "0o700"
+    assert not folder.exists()
+
+
+def test_unwritable_home_gives_the_kernels_private_folders(tmp_path, monkeypatch):
+    """With a HOME that cannot be written (as for some service accounts), matplotlib and IPython would each warn
+    and make temporary folders of their own; the session points them into its folder instead."""
+    home = tmp_path / "home-is-a-file"
+    home.write_text("")
+    for name in ("MPLCONFIGDIR", "IPYTHONDIR", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    with kernels.KernelSession(preload=False) as session:
+        assert session.overrides["MPLCONFIGDIR"] == str(session.folder / "matplotlib")
+        assert session.overrides["IPYTHONDIR"] == str(session.folder / "ipython")
+    monkeypatch.setenv("HOME", str(tmp_path))  # a writable one: the user's own folders are used
+    with kernels.KernelSession(preload=False) as session:
+        assert "MPLCONFIGDIR" not in session.overrides and "IPYTHONDIR" not in session.overrides
 
 
 def test_forked_kernel_ends_with_the_runner(tmp_path):
@@ -140,9 +171,17 @@ def test_no_interrupt_on_the_way_to_shutdown(monkeypatch):
         sent.append(self.shutting_down)
 
     monkeypatch.setattr(AsyncKernelManager, "_async_interrupt_kernel", interrupt)
-    km = kernels.ipc_kernel_manager(True)(kernel_name="python3")
-    km.shutting_down = False
-    asyncio.run(km._async_interrupt_kernel())  # a user's interrupt still goes through
-    km.shutting_down = True
-    asyncio.run(km._async_interrupt_kernel())
+    with kernels.KernelSession(preload=False) as session:
+        km = session.manager_class(kernel_name="python3")
+        km.shutting_down = False
+        asyncio.run(km._async_interrupt_kernel())  # a user's interrupt still goes through
+        km.shutting_down = True
+        asyncio.run(km._async_interrupt_kernel())
     assert sent == [False]
+
+
+def test_the_kernel_is_this_interpreters_ipykernel():
+    """Not whatever 'python3' kernel the user installed (another Python, or a search that reads IPython's folder)."""
+    with kernels.KernelSession(preload=False) as session:
+        spec = session.manager_class(kernel_name="python3").kernel_spec
+    assert spec.argv[:3] == [sys.executable, "-m", "ipykernel_launcher"] and spec.language == "python"

@@ -2,6 +2,7 @@
 
 import fcntl
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -11,9 +12,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from fuxin_analysis.runner import RunError, run
+from fuxin_analysis.runner import LOCK_HEADER, RunError, run
 
-from .conftest import HOSTILE_NOTE, HOSTILE_SOURCE, write_params
+from .conftest import HOSTILE_NOTE, HOSTILE_SOURCE, published_report, unchanged_report, write_params
 
 PREVIOUS = "<html>previous report</html>"
 
@@ -29,13 +30,11 @@ def _notebooks(folder: Path, *cells: str) -> Path:
 
 
 def _previous(dest: Path) -> Path:
-    dest.mkdir()
-    (dest / "index.html").write_text(PREVIOUS, encoding="utf-8")
-    return dest
+    return published_report(dest, PREVIOUS)
 
 
 def _unchanged(dest: Path) -> bool:
-    return [p.name for p in dest.iterdir()] == ["index.html"] and (dest / "index.html").read_text() == PREVIOUS
+    return unchanged_report(dest, PREVIOUS)
 
 
 def test_killed_kernel_keeps_the_previous_report(tmp_path):
@@ -48,27 +47,61 @@ def test_killed_kernel_keeps_the_previous_report(tmp_path):
     assert not list(tmp_path.glob(".out.staging-*"))
 
 
-def _cli(tmp_path: Path, books: Path, dest: Path) -> subprocess.Popen:
+def _cli(tmp_path: Path, books: Path, dest: Path, temp: Path | None = None) -> subprocess.Popen:
+    env = {**os.environ, "TMPDIR": str(temp)} if temp is not None else None
     return subprocess.Popen([sys.executable, "-m", "fuxin_analysis", "run", str(write_params(tmp_path)),
                              "--output", str(dest), "--notebooks", str(books)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
 
-def test_ctrl_c_keeps_the_previous_report(tmp_path):
-    books = _notebooks(tmp_path / "nb", "import time\ntime.sleep(60)")
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)])
+def test_a_signal_keeps_the_previous_report_and_leaves_nothing(tmp_path, signum, code):
+    """Ctrl-C, SIGTERM (kill, systemd, CI) and SIGHUP (a closed terminal) stop a run the same way: one line, the
+    previous report untouched, the run kept as out.interrupted-*, no kernel alive, nothing in the temporary folder."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    pid_file = tmp_path / "kernel.pid"
+    books = _notebooks(tmp_path / "nb", f"import os, time\nopen({str(pid_file)!r}, 'w').write(str(os.getpid()))\n"
+                                        "time.sleep(60)")
     dest = _previous(tmp_path / "out")
-    proc = _cli(tmp_path, books, dest)
+    proc = _cli(tmp_path, books, dest, temp)
     deadline = time.time() + 60
-    while not list(tmp_path.glob(".out.staging-*")) and time.time() < deadline:
-        time.sleep(0.2)
-    time.sleep(3)  # the kernel is running the long cell
-    proc.send_signal(signal.SIGINT)
+    while not pid_file.exists() and time.time() < deadline:
+        time.sleep(0.1)
+    time.sleep(0.5)  # the kernel is running the long cell
+    kernel = int(pid_file.read_text())
+    proc.send_signal(signum)
     _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130, err
-    assert "interrupted; the previous report is unchanged" in err
+    assert proc.returncode == code, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in err, err
+    assert lines[0].startswith(f"interrupted ({signal.Signals(signum).name}); the previous report is unchanged; "
+                               f"this run's files are kept in {tmp_path / 'out.interrupted-'}"), lines[0]
     assert _unchanged(dest)
-    assert len(list(tmp_path.glob("out.interrupted-*"))) == 1
+    kept = list(tmp_path.glob("out.interrupted-*"))
+    assert len(kept) == 1 and (kept[0] / "01_test.ipynb").exists()
     assert not list(tmp_path.glob(".out.staging-*"))
+    assert not _alive(kernel)  # killed before the runner exited, not left to notice its parent is gone
+    assert list(temp.iterdir()) == []  # no socket, connection file or temporary folder left behind
+
+
+def test_nothing_left_in_the_temporary_folder_after_a_run(tmp_path):
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    books = _notebooks(tmp_path / "nb", "import tempfile\nhandle = tempfile.NamedTemporaryFile(delete=False)")
+    proc = _cli(tmp_path, books, tmp_path / "out", temp)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert (tmp_path / "out" / "index.html").exists()
+    assert list(temp.iterdir()) == []  # even the file the notebook left in its temporary folder
 
 
 def test_second_run_into_the_same_folder_refuses(tmp_path):
@@ -76,7 +109,7 @@ def test_second_run_into_the_same_folder_refuses(tmp_path):
     dest = _previous(tmp_path / "out")
     with open(tmp_path / ".out.lock", "a+") as held:
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        held.write("pid 12345, started 2026-11-28 10:00:00")
+        held.write(f"{LOCK_HEADER}: pid 12345, started 2026-11-28 10:00:00")  # as another run writes it
         held.flush()
         proc = _cli(tmp_path, books, dest)
         _, err = proc.communicate(timeout=60)

@@ -12,7 +12,7 @@ import pytest
 from fuxin_analysis.progress import COLUMNS
 from fuxin_analysis.runner import RunError, run
 
-from .conftest import PLAN_DIR, ROOT
+from .conftest import PLAN_DIR, ROOT, published_report, unchanged_report
 from .conftest import write_params as _params
 
 NOTEBOOKS = ("01_baselines", "02_trajectories", "03_scorecard", "04_national_comparison",
@@ -21,9 +21,23 @@ NOTEBOOKS = ("01_baselines", "02_trajectories", "03_scorecard", "04_national_com
 
 def test_report_files(report):
     names = {p.name for p in report.iterdir()}
-    assert names == {"index.html", "scorecard.csv", "scorecard.xlsx", "manifest.json",
+    assert names == {"index.html", "scorecard.csv", "scorecard.xlsx", "manifest.json", "SHA256SUMS", "timings.json",
                      *(f"{n}.{ext}" for n in NOTEBOOKS for ext in ("html", "ipynb"))}
     assert not list(report.parent.glob(".out.staging-*"))  # staging folder moved into place
+    manifest = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["tool"] == {"name": "fuxin-analysis", "report_format": 1}
+    assert set(manifest["files"]) == names  # the marker that lets the next run replace exactly these files
+
+
+def test_checksums_cover_every_file(report):
+    """SHA256SUMS, in sha256sum's format, lists every other file of the report with its SHA-256."""
+    import hashlib
+
+    lines = (report / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
+    sums = dict(reversed(line.split("  ", 1)) for line in lines)
+    assert set(sums) == {p.name for p in report.iterdir()} - {"SHA256SUMS"}
+    for name, digest in sums.items():
+        assert hashlib.sha256((report / name).read_bytes()).hexdigest() == digest, name
 
 
 def test_index_escapes_the_title_and_links_relatively(report):
@@ -77,7 +91,7 @@ def test_manifest(report):
     import hashlib
 
     manifest = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
-    assert set(manifest) == {"inputs", "packages", "parameters", "plan", "project", "run_time"}
+    assert set(manifest) == {"files", "inputs", "packages", "parameters", "plan", "project", "run_time", "tool"}
     statements = (PLAN_DIR / "statements.csv").read_bytes()
     assert manifest["inputs"]["data/plans/fuxin_14th/statements.csv"] == hashlib.sha256(statements).hexdigest()
     assert "notebooks/06_scenarios.ipynb" in manifest["inputs"]
@@ -103,16 +117,14 @@ def test_failing_notebook_keeps_the_previous_report(tmp_path):
                 nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_code_cell("1 / 0")]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, notebooks / "01_broken.ipynb")
-    dest = tmp_path / "out"
-    dest.mkdir()
-    (dest / "index.html").write_text("previous report", encoding="utf-8")
+    dest = published_report(tmp_path / "out", "previous report")
     good = nbformat.v4.new_notebook()
     good.cells = [nbformat.v4.new_code_cell("x = 2")]
     good.metadata["kernelspec"] = nb.metadata["kernelspec"]
     nbformat.write(good, notebooks / "02_fine.ipynb")
     with pytest.raises(RunError, match=r"01_broken\.ipynb: cell \[4\] \('1 / 0'\) failed: ZeroDivisionError"):
         run(_params(tmp_path), dest, notebook_dir=notebooks, jobs=2, progress=lambda _: None)
-    assert (dest / "index.html").read_text(encoding="utf-8") == "previous report"
+    assert unchanged_report(dest, "previous report")
     failed = list(tmp_path.glob("out.failed-*"))
     assert len(failed) == 1 and (failed[0] / "01_broken.ipynb").exists()
 
@@ -136,8 +148,8 @@ def _cli(*args, cwd):
         (f'plan_dir: "{PLAN_DIR}"\nas_of: 2999\n', "field 'as_of'"),
         (f'plan_dir: "{PLAN_DIR}"\nscenario_indicators: ["hs_gre"]\n',
          "field 'scenario_indicators': unknown indicator (not in plan fuxin_14th) (value: 'hs_gre'); did you mean 'hs_ger'?"),
-        (f'plan_dir: "{PLAN_DIR}"\nscenario_paces: {{"hs_ger": "fast"}}\n', "field 'scenario_paces'"),
-        (f'plan_dir: "{PLAN_DIR}"\nscenario_multipliers: [-1]\n', "field 'scenario_multipliers'"),
+        (f'plan_dir: "{PLAN_DIR}"\nscenario_paces: {{"hs_ger": "fast"}}\n', "field 'scenario_paces.hs_ger'"),
+        (f'plan_dir: "{PLAN_DIR}"\nscenario_multipliers: [-1]\n', "field 'scenario_multipliers[0]': Input should be greater than 0 (value: -1)"),
         (f'plan_dir: "{PLAN_DIR}"\nscenario_through_year: 2026\n', "field 'scenario_through_year': must be within"),
     ],
 )
