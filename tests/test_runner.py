@@ -175,3 +175,52 @@ def test_check_command():
 def test_check_command_bad_plan(tmp_path):
     proc = _cli("check", str(tmp_path), cwd=ROOT)
     assert proc.returncode == 2 and "plan.yaml: file not found" in proc.stderr
+
+
+def test_unwritable_home_gives_a_clean_run_and_clean_pages(tmp_path):
+    """A HOME that cannot be written (a service account): the run succeeds, the terminal says once that the results
+    cache is not used, and no developer warning, traceback or local path reaches stderr or a reader's page; the
+    temporary folder is left empty."""
+    import os
+
+    home = tmp_path / "home"
+    home.write_text("a file, so nothing can be created below it")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("FUXIN_ANALYSIS_CACHE_DIR", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "MPLCONFIGDIR", "IPYTHONDIR",
+                        "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR")}
+    env.update(HOME=str(home), TMPDIR=str(temp))
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "fuxin_analysis", "run", str(_params(tmp_path)), "--output",
+                           str(out)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+    assert f"note: results cache not used: {home}/.cache/fuxin-analysis cannot be written" in proc.stdout
+    for page in out.glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "Warning" not in text and str(home) not in text and str(temp) not in text, page.name
+    assert list(temp.iterdir()) == []
+
+
+def test_manifest_ignores_hidden_files_of_the_plan_folder(tmp_path, plan):
+    """An editor's swap file or a lock in the plan folder is not an input: two runs must give the same manifest."""
+    import shutil
+    from datetime import datetime
+
+    from fuxin_analysis import load_plan
+    from fuxin_analysis.manifest import write_manifest
+    from fuxin_analysis.params import load_params
+
+    copy = tmp_path / "plan"
+    shutil.copytree(PLAN_DIR, copy)
+    (copy / ".statements.csv.swp").write_text("swap")
+    params_file = tmp_path / "p.yaml"
+    params_file.write_text(f'plan_dir: "{copy}"\n', encoding="utf-8")
+    params, nb_params = load_params(params_file)
+    target = write_manifest(tmp_path / "manifest.json", params_file, params, load_plan(copy), nb_params, [],
+                            datetime(2026, 11, 29), ["index.html"])
+    inputs = json.loads(target.read_text(encoding="utf-8"))["inputs"]
+    assert {Path(k).name for k in inputs} == {"p.yaml", "plan.yaml", "indicators.csv", "statements.csv", "source.txt",
+                                              "comparable_indicators.csv", "national_14th_targets.csv",
+                                              "national_moe_bulletins.csv"}
