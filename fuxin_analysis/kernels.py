@@ -159,6 +159,18 @@ def _ipython_needs_a_folder(env: Mapping[str, str]) -> bool:
     return not _writable_dir(folder) if folder.exists() else not _writable_dir(folder.parent)
 
 
+#: The session's janitor: a bare Python process (no site packages) in its own session, which removes the session's
+#: folder if the runner dies without closing it (SIGKILL, the machine's OOM killer); killed by a normal close.
+_JANITOR = """
+import os, shutil, sys, time
+runner, folder = int(sys.argv[1]), sys.argv[2]
+while os.getppid() == runner:
+    time.sleep(0.5)
+time.sleep(2)  # the kernels notice their runner is gone and exit
+shutil.rmtree(folder, ignore_errors=True)
+"""
+
+
 class KernelSession:
     """What the kernels of one run share, and what is gone when the run ends, however it ends.
 
@@ -168,11 +180,15 @@ class KernelSession:
     - The fork server (with ``preload``, where :func:`available`), started at once so that its imports overlap the
       caller's checks, with the kernels' environment; it ends with the session, so its imports are never stale.
     - Every kernel started: :meth:`close` kills any still running (an interrupted or failed run), then removes the
-      folder.
+      folder. If the runner is killed outright and cannot close it, a janitor process removes the folder, and the
+      kernels end by themselves (they watch the runner).
     """
 
     def __init__(self, preload: bool = True) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="fuxin-run-"))
+        self._janitor = subprocess.Popen([sys.executable, "-I", "-S", "-c", _JANITOR, str(os.getpid()), str(self.folder)],
+                                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                         stderr=subprocess.DEVNULL, start_new_session=True)
         self.overrides: dict[str, str] = {"TMPDIR": str(self.folder)}
         if _matplotlib_needs_a_folder(os.environ):
             self.overrides["MPLCONFIGDIR"] = str(self.folder / "matplotlib")
@@ -234,6 +250,8 @@ class KernelSession:
         if self.server is not None:
             self.server.close()
         shutil.rmtree(self.folder, ignore_errors=True)
+        self._janitor.kill()
+        self._janitor.wait()
 
     def __enter__(self) -> KernelSession:
         return self

@@ -118,8 +118,9 @@ def test_unwritable_home_gives_the_kernels_private_folders(tmp_path, monkeypatch
         assert "MPLCONFIGDIR" not in session.overrides and "IPYTHONDIR" not in session.overrides
 
 
-def test_forked_kernel_ends_with_the_runner(tmp_path):
-    """A runner killed outright (no clean-up at all) leaves no kernel behind."""
+@pytest.mark.parametrize("fresh", [False, True], ids=["forked", "fresh"])
+def test_kernel_and_temporary_files_end_with_the_runner(tmp_path, fresh):
+    """A runner killed outright (no clean-up at all) leaves no kernel behind, and nothing in the temporary folder."""
     import subprocess
     import time
 
@@ -131,9 +132,12 @@ def test_forked_kernel_ends_with_the_runner(tmp_path):
                                           "str(os.getpid()))\ntime.sleep(120)")]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, books / "01_sleep.ipynb")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
     proc = subprocess.Popen([sys.executable, "-m", "fuxin_analysis", "run", str(write_params(tmp_path)),
-                             "--output", str(tmp_path / "out"), "--notebooks", str(books)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             "--output", str(tmp_path / "out"), "--notebooks", str(books),
+                             *(["--fresh-kernels"] if fresh else [])],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "TMPDIR": str(temp)})
     deadline = time.time() + 60
     while not (tmp_path / "pid").exists() and time.time() < deadline:
         time.sleep(0.2)
@@ -150,6 +154,10 @@ def test_forked_kernel_ends_with_the_runner(tmp_path):
     else:
         os.kill(kernel, 9)
         pytest.fail("the kernel outlived its runner")
+    deadline = time.time() + 10
+    while list(temp.iterdir()) and time.time() < deadline:  # the session's janitor removes its folder
+        time.sleep(0.2)
+    assert list(temp.iterdir()) == []
 
 
 def test_without_pidfds_kernels_start_afresh(tmp_path, monkeypatch):
