@@ -45,6 +45,20 @@ def write_params(folder: Path, **extra) -> Path:
     return path
 
 
+def notebook_folder(folder: Path, *cells: str, name: str = "01_test.ipynb") -> Path:
+    """``folder`` with one numbered notebook: a ``parameters`` cell, then ``cells``; for runs that need no real
+    notebook of the collection."""
+    import nbformat
+
+    folder.mkdir(parents=True, exist_ok=True)
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("language = 'both'", metadata={"tags": ["parameters"]}),
+                *(nbformat.v4.new_code_cell(c) for c in cells)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, folder / name)
+    return folder
+
+
 def published_report(dest: Path, index: str) -> Path:
     """A report folder as this tool publishes one (its manifest's marker and file list, its SHA256SUMS), holding
     only an ``index.html`` with ``index``: a previous report a run may replace, made without running notebooks."""

@@ -5,14 +5,13 @@ import json
 import os
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from fuxin_analysis import destination
 from fuxin_analysis.errors import InputError
 from fuxin_analysis.runner import RunError, run
 
-from .conftest import published_report, unchanged_report, write_params
+from .conftest import notebook_folder, published_report, unchanged_report, write_params
 
 CANARY = "a user's file that must survive"
 PREVIOUS = "<html>previous report</html>"
@@ -215,20 +214,10 @@ def test_name_length_boundary(tmp_path):
 
 # --- through the runner --------------------------------------------------------------------------------------------
 
-def _books(folder: Path, *cells: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("language = 'both'", metadata={"tags": ["parameters"]}),
-                *(nbformat.v4.new_code_cell(c) for c in cells)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, folder / "01_test.ipynb")
-    return folder
-
-
 def test_a_file_added_while_the_notebooks_ran_is_not_lost(tmp_path):
     """The check is made again just before the previous report is moved aside."""
     dest = published_report(tmp_path / "out", PREVIOUS)
-    books = _books(tmp_path / "nb", f"open({str(dest / 'notes.txt')!r}, 'w').write({CANARY!r})")
+    books = notebook_folder(tmp_path / "nb", f"open({str(dest / 'notes.txt')!r}, 'w').write({CANARY!r})")
     with pytest.raises(RunError) as info:
         run(write_params(tmp_path), dest, notebook_dir=books, progress=lambda _: None)
     message = str(info.value)
@@ -247,7 +236,7 @@ def test_a_publication_that_fails_keeps_both_reports(tmp_path, monkeypatch):
     from fuxin_analysis import runner
 
     dest = published_report(tmp_path / "out", PREVIOUS)
-    books = _books(tmp_path / "nb", "x = 1")
+    books = notebook_folder(tmp_path / "nb", "x = 1")
     real_rename = os.rename
 
     def rename(src, dst):
@@ -270,7 +259,7 @@ def test_a_new_report_that_cannot_be_moved_into_place_puts_the_old_one_back(tmp_
     from fuxin_analysis import runner
 
     dest = published_report(tmp_path / "out", PREVIOUS)
-    books = _books(tmp_path / "nb", "x = 1")
+    books = notebook_folder(tmp_path / "nb", "x = 1")
     real_rename = os.rename
 
     def rename(src, dst):

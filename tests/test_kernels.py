@@ -13,7 +13,7 @@ import pytest
 from fuxin_analysis import kernels
 from fuxin_analysis.runner import run
 
-from .conftest import write_params
+from .conftest import notebook_folder, write_params
 
 PROBE = """import json, os, sys
 import matplotlib, matplotlib.pyplot as plt
@@ -24,13 +24,7 @@ print(json.dumps({"cwd": os.getcwd(), "path": sys.path, "argv0": os.path.basenam
 
 
 def _probe_books(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("language = 'both'", metadata={"tags": ["parameters"]}),
-                nbformat.v4.new_code_cell(PROBE)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, folder / "01_probe.ipynb")
-    return folder
+    return notebook_folder(folder, PROBE, name="01_probe.ipynb")
 
 
 def _probe(tmp_path: Path, name: str, preload: bool) -> tuple[dict, list[str]]:
@@ -124,14 +118,8 @@ def test_kernel_and_temporary_files_end_with_the_runner(tmp_path, fresh):
     import subprocess
     import time
 
-    books = _probe_books(tmp_path / "nb")
-    (books / "01_probe.ipynb").unlink()
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("language = 'both'", metadata={"tags": ["parameters"]}),
-                nbformat.v4.new_code_cell(f"import os, time\nopen({str(tmp_path / 'pid')!r}, 'w').write("
-                                          "str(os.getpid()))\ntime.sleep(120)")]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, books / "01_sleep.ipynb")
+    books = notebook_folder(tmp_path / "nb", f"import os, time\nopen({str(tmp_path / 'pid')!r}, 'w').write("
+                                             "str(os.getpid()))\ntime.sleep(120)", name="01_sleep.ipynb")
     temp = tmp_path / "tmp"
     temp.mkdir()
     proc = subprocess.Popen([sys.executable, "-m", "fuxin_analysis", "run", str(write_params(tmp_path)),

@@ -9,24 +9,14 @@ import sys
 import time
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from fuxin_analysis.runner import LOCK_HEADER, RunError, run
 
-from .conftest import HOSTILE_NOTE, HOSTILE_SOURCE, published_report, unchanged_report, write_params
+from .conftest import (HOSTILE_NOTE, HOSTILE_SOURCE, notebook_folder, published_report, unchanged_report,
+                       write_params)
 
 PREVIOUS = "<html>previous report</html>"
-
-
-def _notebooks(folder: Path, *cells: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("language = 'both'", metadata={"tags": ["parameters"]}),
-                *(nbformat.v4.new_code_cell(c) for c in cells)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, folder / "01_test.ipynb")
-    return folder
 
 
 def _previous(dest: Path) -> Path:
@@ -38,7 +28,7 @@ def _unchanged(dest: Path) -> bool:
 
 
 def test_killed_kernel_keeps_the_previous_report(tmp_path):
-    books = _notebooks(tmp_path / "nb", "import os\nos._exit(1)")
+    books = notebook_folder(tmp_path / "nb", "import os\nos._exit(1)")
     dest = _previous(tmp_path / "out")
     with pytest.raises(RunError, match=r"01_test\.ipynb: DeadKernelError"):
         run(write_params(tmp_path), dest, notebook_dir=books, progress=lambda _: None)
@@ -69,7 +59,7 @@ def test_a_signal_keeps_the_previous_report_and_leaves_nothing(tmp_path, signum,
     temp = tmp_path / "tmp"
     temp.mkdir()
     pid_file = tmp_path / "kernel.pid"
-    books = _notebooks(tmp_path / "nb", f"import os, time\nopen({str(pid_file)!r}, 'w').write(str(os.getpid()))\n"
+    books = notebook_folder(tmp_path / "nb", f"import os, time\nopen({str(pid_file)!r}, 'w').write(str(os.getpid()))\n"
                                         "time.sleep(60)")
     dest = _previous(tmp_path / "out")
     proc = _cli(tmp_path, books, dest, temp)
@@ -96,7 +86,7 @@ def test_a_signal_keeps_the_previous_report_and_leaves_nothing(tmp_path, signum,
 def test_nothing_left_in_the_temporary_folder_after_a_run(tmp_path):
     temp = tmp_path / "tmp"
     temp.mkdir()
-    books = _notebooks(tmp_path / "nb", "import tempfile\nhandle = tempfile.NamedTemporaryFile(delete=False)")
+    books = notebook_folder(tmp_path / "nb", "import tempfile\nhandle = tempfile.NamedTemporaryFile(delete=False)")
     proc = _cli(tmp_path, books, tmp_path / "out", temp)
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
@@ -105,7 +95,7 @@ def test_nothing_left_in_the_temporary_folder_after_a_run(tmp_path):
 
 
 def test_second_run_into_the_same_folder_refuses(tmp_path):
-    books = _notebooks(tmp_path / "nb", "x = 1")
+    books = notebook_folder(tmp_path / "nb", "x = 1")
     dest = _previous(tmp_path / "out")
     with open(tmp_path / ".out.lock", "a+") as held:
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -122,7 +112,7 @@ def test_second_run_into_the_same_folder_refuses(tmp_path):
 
 
 def test_same_inputs_same_bytes(tmp_path):
-    books = _notebooks(tmp_path / "nb", "x = 1")
+    books = notebook_folder(tmp_path / "nb", "x = 1")
     params = write_params(tmp_path)
     first = run(params, tmp_path / "a", notebook_dir=books, progress=lambda _: None).output
     time.sleep(1.1)  # a different run time stamp
