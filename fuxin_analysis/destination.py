@@ -85,7 +85,7 @@ def check(dest: str | Path, protected: Iterable[Protected] = (), cwd: str | Path
             raise refuse(f"it lies inside {item.what}")
     _check_parent(path, refuse)
     for folder in path.parents:
-        if _is_report(folder):
+        if _marked_manifest(folder) is not None:
             raise refuse(f"it lies inside {folder}, a report of this tool (the next run there would remove it)")
     problem = report_problem(path)
     if problem:
@@ -118,11 +118,11 @@ def _check_parent(path: Path, refuse) -> None:  # noqa: ANN001 - the local error
         return
 
 
-def _is_report(folder: Path) -> bool:
-    """Whether ``folder`` holds a ``manifest.json`` with this tool's marker (a report, or a kept failed run)."""
+def _marked_manifest(folder: Path) -> dict | None:
+    """The ``manifest.json`` of ``folder`` if it carries this tool's marker (a report, or a kept failed run)."""
     manifest = _read_json(folder / MANIFEST)
     tool = manifest.get("tool") if isinstance(manifest, dict) else None
-    return isinstance(tool, dict) and tool.get("name") == TOOL
+    return manifest if isinstance(tool, dict) and tool.get("name") == TOOL else None
 
 
 def report_problem(path: Path) -> str | None:
@@ -142,14 +142,13 @@ def report_problem(path: Path) -> str | None:
         return f"it cannot be read ({os_problem(exc)})"
     if not entries:
         return None
-    if not _is_report(path):
+    manifest = _marked_manifest(path)
+    if manifest is None:
         if MANIFEST in entries:
             return (f"its {MANIFEST} was not written by this version of the tool (an older report?); delete the "
                     "folder yourself if it is not needed, or choose a new or empty folder")
         return (f"it holds files that are not a report of this tool ({_names(entries)}); choose a new or empty "
                 "folder")
-    manifest = _read_json(path / MANIFEST)
-    assert isinstance(manifest, dict)  # _is_report
     if manifest["tool"].get("report_format") != REPORT_FORMAT:
         return (f"it holds a report in format {manifest['tool'].get('report_format')!r}, which this version does "
                 "not replace; choose a new or empty folder")
