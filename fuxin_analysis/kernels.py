@@ -75,9 +75,6 @@ class ForkServer:
             raise RuntimeError(f"the kernel fork server ended (exit code {self._process.poll()})")
         return int(json.loads(reply)["pid"])
 
-    def alive(self) -> bool:
-        return self._process.poll() is None
-
     def close(self) -> None:
         """End the server (it exits when its socket closes); kernels it forked keep running."""
         self._reader.close()
@@ -214,10 +211,6 @@ class KernelSession:
         if self._manager_class is None:
             self._manager_class = _manager_class(self)
         return self._manager_class
-
-    @property
-    def closed(self) -> bool:
-        return self._closed
 
     def begin_launch(self) -> None:
         """Called before a kernel's connection file is written: holds :meth:`close` off until :meth:`end_launch`,

@@ -83,8 +83,9 @@ def _validated(rows: Iterable[tuple[Path, int, dict[str, object]]], plan: Plan,
         path, row = places[i]
         raise InputError(path, problem, row=row, field=field, value=records[i].get(field), hint=hint)
 
-    if last_year is not None and (frame["year"] > last_year).any():
-        i = int((frame["year"] > last_year).to_numpy().argmax())
+    future = frame["year"] > last_year if last_year is not None else pd.Series(False, index=frame.index)
+    if future.any():
+        i = int(future.to_numpy().argmax())
         fail(i, f"a year after the current year {last_year} cannot have been observed", "year")
     unknown = ~frame["indicator_id"].isin(indicators.index)
     if unknown.any():
