@@ -189,8 +189,22 @@ PATH_STYLES = {"linear": ("--", "线性", "linear"), "compound": (":", "复合�
 OBSERVED_COLOR = "#1f77b4"
 
 
+def _projection(series: pd.DataFrame, until: int, lower: float | None, upper: float | None) -> pd.DataFrame:
+    """The scorecard's projection path from the latest observation to ``until`` (calibrated band for bounded rates
+    with enough observations, as in :func:`fuxin_analysis.assess`)."""
+    from .projection import MIN_POINTS, projection_path
+
+    series = series.drop_duplicates("year")  # the plan's figure where both exist, as assess counts it
+    years, values = series["year"].to_numpy(float), series["value"].to_numpy(float)
+    calibration = None
+    if upper is not None and len(series) >= MIN_POINTS:
+        from .evaluation import calibration as calibrate
+
+        calibration = calibrate()
+    return projection_path(years, values, until, lower, upper, calibration=calibration)
+
+
 def _level_panel(ax: plt.Axes, st: pd.Series, series: pd.DataFrame, row: pd.Series, language: Language) -> None:
-    from .projection import trend_path
     from .trajectory import required_path
 
     target, target_year = row["target_value"], int(row["target_year"])
@@ -202,13 +216,14 @@ def _level_panel(ax: plt.Axes, st: pd.Series, series: pd.DataFrame, row: pd.Seri
             if path[name].notna().all():
                 ax.plot(path["year"], path[name], ls=ls, color=TARGET_COLOR, lw=1, alpha=0.8,
                         label=label(f"所需路径（{zh}）", f"required path ({en})", language))
-    if len(series) >= 2:
-        trend = trend_path(series["year"].to_numpy(float), series["value"].to_numpy(float), target_year,
-                           st["lower_bound"] if bounded else None, upper)
-        ax.plot(trend["year"], trend["fit"], color=OBSERVED_COLOR, lw=1.2, label=label("趋势", "trend", language))
-        if trend["low_80"].notna().any():
-            ax.fill_between(trend["year"], trend["low_80"], trend["high_80"], color=OBSERVED_COLOR, alpha=0.15,
-                            label=label("80%预测区间", "80% prediction interval", language))
+    if len(series) >= 2 and row["outcome"] not in ("met", "not_met"):
+        path = _projection(series, target_year, st["lower_bound"] if bounded else None, upper)
+        if len(path) > 1:
+            ax.plot(path["year"], path["value"], color=OBSERVED_COLOR, lw=1.2, ls=(0, (4, 2)),
+                    label=label("预测", "projection", language))
+        if path["low_80"].notna().any():
+            ax.fill_between(path["year"], path["low_80"], path["high_80"], color=OBSERVED_COLOR, alpha=0.15,
+                            label=label("80%预测区间（经校准）", "80% interval (calibrated)", language))
     plan_pts = series[series["origin"] == "plan"]
     obs_pts = series[series["origin"] == "observed"]
     if len(plan_pts):
@@ -273,67 +288,80 @@ def trajectory_panels(plan: Plan, data: pd.DataFrame, assessment: pd.DataFrame, 
     return _finish_grid(fig, axes, len(drawable), max(ncols, 2))
 
 
-def backtest_chart(national: pd.DataFrame, table: pd.DataFrame, fit_until: int, year: int,
-                   language: Language = "both") -> Figure:
-    """National series with the fit up to ``fit_until``, the projection for ``year`` (80% band) and the naive
-    two-point line, against the value the bulletin reported for ``year``."""
-    from .backtest import naive_two_point
-    from .projection import trend_path
+def status_chart(assessment: pd.DataFrame, language: Language = "both", column: str = "status") -> Figure:
+    """How many targets have each status (or, with ``column="outcome"``, each outcome), by domain: stacked bars in
+    the status colours."""
+    from .progress import OUTCOME_COLORS, OUTCOME_LABELS, STATUS_LABELS
 
-    ids = list(table["indicator_id"])
-    fig, axes, _ = _grid(len(ids), 3, (4.2, 3.4))
-    for ax, ind in zip(axes.flat, ids, strict=False):
-        s = national[national["indicator_id"] == ind].sort_values("year")
-        fit = s[s["year"] <= fit_until]
-        trend = trend_path(fit["year"].to_numpy(float), fit["value"].to_numpy(float), year, 0, 100)
-        ax.plot(trend["year"], trend["fit"], color=OBSERVED_COLOR, lw=1.2, label=label("OLS趋势（logit）", "OLS trend (logit)", language))
-        if trend["low_80"].notna().any():
-            ax.fill_between(trend["year"], trend["low_80"], trend["high_80"], color=OBSERVED_COLOR, alpha=0.15,
-                            label=label("80%预测区间", "80% prediction interval", language))
-        last2 = fit.tail(2)
-        naive_end = naive_two_point(last2["year"].to_numpy(float), last2["value"].to_numpy(float), year)
-        ax.plot([last2["year"].iloc[0], year], [last2["value"].iloc[0], naive_end], ls=":", color="#555555",
-                label=label("两点直线外推", "naive two-point line", language))
-        ax.scatter(fit["year"], fit["value"], color=BASELINE_COLOR, s=18, zorder=3,
-                   label=label(f"拟合用数据（至{fit_until}年）", f"data used (to {fit_until})", language))
-        later = s[s["year"] > fit_until]
-        ax.scatter(later["year"], later["value"], color=TARGET_COLOR, s=22, zorder=3,
-                   label=label("之后公布的数据", "published later", language))
-        name = s.iloc[0]
-        ax.set_title(indicator_label(name["name_zh"], name["name_en"], language, 38), fontsize=9)
-        ax.tick_params(labelsize=8)
-        ax.xaxis.get_major_locator().set_params(integer=True)
-    return _finish_grid(fig, axes, len(ids), 3)
-
-
-def status_chart(assessment: pd.DataFrame, language: Language = "both") -> Figure:
-    """How many targets have each status, by domain (stacked bars in the Open SDG status colours)."""
-    from .progress import STATUS_LABELS
-
-    counts = pd.crosstab(assessment["domain"], assessment["status"]).reindex(
-        columns=list(STATUS_LABELS), fill_value=0)
+    labels, colors = (STATUS_LABELS, STATUS_COLORS) if column == "status" else (OUTCOME_LABELS, OUTCOME_COLORS)
+    counts = pd.crosstab(assessment["domain"], assessment[column]).reindex(columns=list(labels), fill_value=0)
     counts = counts.loc[[d for d in DOMAINS if d in counts.index]]
     fig, ax = plt.subplots(figsize=(9, 0.45 * len(counts) + 1.8))
     left = np.zeros(len(counts))
-    for status in STATUS_LABELS:
-        values = counts[status].to_numpy()
-        ax.barh(np.arange(len(counts)), values, left=left, color=STATUS_COLORS[status], edgecolor="white",
-                label=label(*STATUS_LABELS[status], language))
+    for code in labels:
+        values = counts[code].to_numpy()
+        ax.barh(np.arange(len(counts)), values, left=left, color=colors[code], edgecolor="white",
+                label=label(*labels[code], language))
         left += values
     ax.set_yticks(np.arange(len(counts)))
     ax.set_yticklabels([domain_name(d, language) for d in counts.index], fontsize=9)
     ax.invert_yaxis()
     ax.set_xlabel(label("目标数", "targets", language))
+    ax.xaxis.get_major_locator().set_params(integer=True)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.3 / len(counts)), ncol=3, fontsize=8)
-    ax.set_title(label("各领域目标的进展状态", "Status of the targets by domain", language))
+    title = (("各领域目标的进展状态", "Status of the targets by domain") if column == "status" else
+             ("各领域目标的结果", "Outcome of the targets by domain"))
+    ax.set_title(label(*title, language))
+    fig.tight_layout()
+    return fig
+
+
+def calibration_chart(coverage: pd.DataFrame, language: Language = "both") -> Figure:
+    """Nominal against observed coverage of the central intervals (leave one series out), one line per method:
+    a calibrated method lies on the diagonal."""
+    from .evaluation import OLS_T
+    from .projection import METHODS, method_label
+
+    fig, ax = plt.subplots(figsize=(5.2, 4.6))
+    ax.plot([0.4, 1], [0.4, 1], color="#999999", lw=1, ls="--", label=label("完全校准", "perfect calibration", language))
+    for method, part in coverage.groupby("method", sort=False):
+        name = (label("OLS趋势 t 区间（旧方法）", "OLS trend, t interval (earlier default)", language)
+                if method == OLS_T else method_label(method, language) if method in METHODS else method)
+        ax.plot(part["nominal"], part["observed"], marker="o", label=literal(name))
+    ax.axhspan(0.75, 0.85, xmin=0, xmax=1, color="#1a9850", alpha=0.08)
+    ax.set_xlabel(label("名义覆盖率", "nominal coverage", language))
+    ax.set_ylabel(label("实际覆盖率（留一序列）", "observed coverage (series left out)", language))
+    ax.set_xlim(0.4, 1)
+    ax.set_ylim(0, 1)
+    ax.legend(fontsize=8, loc="upper left")
+    ax.set_title(label("预测区间的校准", "Calibration of the prediction intervals", language), fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def evaluation_chart(scores: pd.DataFrame, language: Language = "both") -> Figure:
+    """Mean absolute error by horizon, one line per method (rolling-origin evaluation)."""
+    from .projection import METHODS, method_label
+
+    part = scores[(scores["horizon"] != "all") & scores["method"].isin(list(METHODS))]
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    for method, g in part.groupby("method", sort=False):
+        ax.plot(g["horizon"].astype(int), g["mae"], marker="o", label=literal(method_label(method, language)))
+    ax.set_xlabel(label("预测步长（年）", "horizon (years ahead)", language))
+    ax.set_ylabel(label("平均绝对误差（百分点）", "mean absolute error (points)", language))
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.legend(fontsize=8)
+    ax.set_title(label("各方法的样本外误差", "Out-of-sample error of each method", language), fontsize=10)
     fig.tight_layout()
     return fig
 
 
 def national_comparison_chart(comparison: pd.DataFrame, national: pd.DataFrame, targets: pd.DataFrame,
-                              language: Language = "both") -> Figure:
-    """Per comparable indicator: the national series (line), the national 2025 target, and Fuxin's 2020 level
-    and 2025 target. ``comparison`` is :func:`fuxin_analysis.reference.comparison_table`."""
+                              language: Language = "both", who: tuple[str, str] = ("规划", "plan"),
+                              base_year: int = 2020, target_year: int = 2025) -> Figure:
+    """Per comparable indicator: the national series (line), the national target, and the plan's (``who``: its
+    jurisdiction in Chinese and English) base-year level and target. ``comparison`` is
+    :func:`fuxin_analysis.reference.comparison_table`."""
     n = len(comparison)
     fig, axes, _ = _grid(n, 3, (4.2, 3.5))
     for ax, (_, r) in zip(axes.flat, comparison.iterrows(), strict=False):
@@ -341,14 +369,14 @@ def national_comparison_chart(comparison: pd.DataFrame, national: pd.DataFrame, 
         ax.plot(s["year"], s["value"], marker="o", ms=3, color=OBSERVED_COLOR,
                 label=label("全国（教育统计公报）", "China (MoE bulletins)", language))
         if pd.notna(r["national_target"]):
-            ax.scatter([2025], [r["national_target"]], marker="D", facecolors="none", edgecolors=OBSERVED_COLOR,
-                       s=60, zorder=4, label=label("全国2025年目标", "national 2025 target", language))
-        if pd.notna(r["fuxin_base"]):
-            ax.scatter([2020], [r["fuxin_base"]], color=BASELINE_COLOR, s=60, zorder=4,
-                       label=label("阜新2020年", "Fuxin 2020", language))
-        if pd.notna(r["fuxin_target"]):
-            ax.scatter([2025], [r["fuxin_target"]], marker="D", color=TARGET_COLOR, s=60, zorder=5,
-                       label=label("阜新2025年目标", "Fuxin 2025 target", language))
+            ax.scatter([target_year], [r["national_target"]], marker="D", facecolors="none", edgecolors=OBSERVED_COLOR,
+                       s=60, zorder=4, label=label(f"全国{target_year}年目标", f"national {target_year} target", language))
+        if pd.notna(r["plan_base"]):
+            ax.scatter([base_year], [r["plan_base"]], color=BASELINE_COLOR, s=60, zorder=4,
+                       label=literal(label(f"{who[0]}{base_year}年", f"{who[1]} {base_year}", language)))
+        if pd.notna(r["plan_target"]):
+            ax.scatter([target_year], [r["plan_target"]], marker="D", color=TARGET_COLOR, s=60, zorder=5,
+                       label=literal(label(f"{who[0]}{target_year}年目标", f"{who[1]} {target_year} target", language)))
         ax.set_title(indicator_label(r["name_zh"], r["name_en"], language, 38), fontsize=9)
         ax.tick_params(labelsize=8)
         ax.xaxis.get_major_locator().set_params(integer=True)
@@ -356,12 +384,12 @@ def national_comparison_chart(comparison: pd.DataFrame, national: pd.DataFrame, 
 
 
 def share_split_chart(table: pd.DataFrame, indicator_id: str, language: Language = "both") -> Figure:
-    """A share and its complement, at the baseline and at the target (e.g. 职普比 3:7 → 4:6)."""
+    """A share and its complement (the rest of the whole), at the baseline and at the target (e.g. 职普比 3:7 → 4:6)."""
     r = table.set_index("indicator_id").loc[indicator_id]
     years = [int(r["baseline_period_end"]), int(r["target_period_end"])]
     shares = [r["baseline_value"], r["target_value"]]
     fig, ax = plt.subplots(figsize=(8, 2.6))
-    names = (label("职业教育", "vocational", language), label("普通高中", "general", language))
+    names = (label("本项", "this share", language), label("其余", "the rest", language))
     for i, (year, share) in enumerate(zip(years, shares, strict=True)):
         ax.barh(i, share, color=TARGET_COLOR)
         ax.barh(i, 100 - share, left=share, color=BASELINE_COLOR)

@@ -66,6 +66,10 @@ def _parser() -> argparse.ArgumentParser:
                           "already imported the libraries (slower; for comparison or trouble-shooting)")
     check = sub.add_parser("check", help="validate a plan folder and print what it holds")
     check.add_argument("plan_dir", help="plan folder, e.g. data/plans/fuxin_14th")
+    evaluate = sub.add_parser("evaluate", help="score the projection methods on real series (rolling origin) and "
+                                               "print the table")
+    evaluate.add_argument("--series", help="folder of evaluation series (default: data/reference/evaluation/)")
+    evaluate.add_argument("--by-horizon", action="store_true", help="one row per method and horizon")
     return parser
 
 
@@ -106,6 +110,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             roles = plan.statements["role"].value_counts()
             print(f"{plan.meta.id}: {len(plan.indicators)} indicators, {len(plan.statements)} statements "
                   f"({roles.get('baseline', 0)} baseline, {roles.get('target', 0)} target); all quotes verified")
+        elif args.command == "evaluate":
+            from .evaluation import EVALUATION_DIR, evaluate, format_report
+
+            print(format_report(evaluate(args.series or EVALUATION_DIR), by_horizon=args.by_horizon))
         return 0
     except InputError as exc:
         if args.debug:

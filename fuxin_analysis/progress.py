@@ -26,13 +26,22 @@ Methods (each cited in the notebooks):
    (target − base)/(T − t0) against the observed average annual change (current − base)/(t − t0):
    ``on_track`` (observed ≥ required, or at/above an achieved target), ``moderately_improving``
    (≥ 50% of required), ``stagnating`` (0 to 50%), ``decreasing`` (< 0), ``not_available``.
-4. **Projection** — :mod:`fuxin_analysis.projection` (OLS trend, logit scale for bounded rates, 80% interval).
+4. **Projection** — :mod:`fuxin_analysis.projection` with the method chosen by :mod:`fuxin_analysis.evaluation`
+   (logit scale for bounded rates); its 80% interval and ``probability_met`` are conformal, calibrated on real
+   out-of-sample errors, and given only for bounded rates (nothing calibrates them for counts or totals).
+5. **Outcome** (the final evaluation), in this order of precedence: ``met`` / ``not_met`` once the target year's
+   value is observed (a total over the period: once it reaches the target, or once every year of the period is
+   observed); ``no_data`` when nothing was observed after the baseline; ``pending`` when ``as_of`` (this year, when
+   ``as_of`` is None) has reached the target year but its value is not observed; ``open`` while the target year is
+   ahead. For ``met`` and ``not_met`` the projection columns are empty and ``probability_met`` is 1 or 0.
 """
 
 from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -40,7 +49,7 @@ import pandas as pd
 
 from . import observations as obs_mod
 from .plan import DOMAINS, FLOW_KINDS, Plan, load_plan
-from .projection import Projection, project_level, project_total
+from .projection import MIN_POINTS, Calibration, Projection, project_level, project_total
 
 #: Open SDG's default thresholds for a quantitative target (sdg-build ``get_progress_thresholds``, method 2).
 THRESHOLDS = {"high": 0.95, "med": 0.6, "low": 0.0}
@@ -75,8 +84,18 @@ COLUMNS = [
     "target_value_high", "target_year", "baseline_year", "baseline_value", "latest_year", "latest_value",
     "n_observations", "required_annual_change", "observed_annual_change", "cagr_ratio", "status", "trend_status",
     "projected_value", "projected_low_80", "projected_high_80", "probability_met", "pace_required_vs_history",
-    "status_zh", "status_en",
+    "status_zh", "status_en", "outcome",
 ]
+OUTCOMES = ("met", "not_met", "pending", "open", "no_data")
+OUTCOME_LABELS: dict[str, tuple[str, str]] = {
+    "met": ("已达成", "Met"),
+    "not_met": ("未达成", "Not met"),
+    "pending": ("待核实（目标年数据未到）", "Pending (target-year figure not yet in)"),
+    "open": ("进行中", "Open"),
+    "no_data": ("无数据", "No data"),
+}
+OUTCOME_COLORS: dict[str, str] = {"met": "#1a9850", "not_met": "#d73027", "pending": "#fee08b", "open": "#91bfdb",
+                                  "no_data": "#d9d9d9"}
 
 
 class ProgressWarning(UserWarning):
@@ -228,12 +247,21 @@ def _history_paces(plan: Plan) -> dict[str, tuple[float, float, float]]:
 
 
 def assess(plan: Plan | str | Path, observations: pd.DataFrame | list[str | Path] | str | Path | None = None,
-           as_of: int | None = None) -> pd.DataFrame:
-    """One row per target of ``plan`` (by domain, then as listed): status, trend, projection and pace (module docstring).
+           as_of: int | None = None, method: str | None = None, today: date | None = None) -> pd.DataFrame:
+    """One row per target of ``plan`` (by domain, then as listed): status, trend, projection, pace and outcome
+    (module docstring).
 
     ``observations`` is a frame or CSV paths of ``indicator_id, year, value, source[, note]``; the plan's own
-    baselines are added as observations of the baseline year. ``as_of`` keeps only observations up to that year.
+    baselines are added as observations of the baseline year. ``as_of`` keeps only observations up to that year and
+    is the year the outcome is judged in (``today``'s year, by default the system's, when None). ``method`` is the
+    projection method (:data:`fuxin_analysis.projection.METHODS`; by default the evaluated default).
     """
+    from .projection import DEFAULT_METHOD, METHODS
+
+    method = method or DEFAULT_METHOD
+    if method not in METHODS:
+        raise ValueError(f"unknown projection method {method!r}; known: {', '.join(METHODS)}")
+    now = judged_in(as_of, today)
     if not isinstance(plan, Plan):
         plan = load_plan(plan)
     base_year_plan = plan.meta.baseline_year
@@ -252,14 +280,57 @@ def assess(plan: Plan | str | Path, observations: pd.DataFrame | list[str | Path
     targets = plan.targets()
     targets = targets.iloc[targets["domain"].map(DOMAINS.index).argsort(kind="stable")]
     empty = (np.array([]), np.array([]))
-    rows = [_assess_target(st, series.get(st["indicator_id"], empty), history.get(st["indicator_id"]), base_year_plan)
+    calibrations: dict[str, Calibration] = {}
+
+    def calibration() -> Calibration:  # computed only when a target needs it
+        if method not in calibrations:
+            from .evaluation import calibration as calibrate
+
+            calibrations[method] = calibrate(method)
+        return calibrations[method]
+
+    rows = [_assess_target(st, series.get(st["indicator_id"], empty), history.get(st["indicator_id"]), base_year_plan,
+                           now, method, calibration)
             for st in targets.to_dict("records")]
     return pd.DataFrame(rows, columns=COLUMNS).astype({"n_observations": "int64"})
 
 
+def judged_in(as_of: int | None, today: date | None = None) -> int:
+    """The year outcomes are judged in: ``as_of``, or this year (``today``'s, by default the system's)."""
+    return as_of if as_of is not None else (today or date.today()).year
+
+
+def outcome(kind: str, years: np.ndarray, values: np.ndarray, target: float, direction: int, period_start: int,
+            target_year: int, base_year: float, now: int) -> str:
+    """The final evaluation of one target (module docstring, 5): ``years, values`` are its observations up to
+    ``now`` (for a flow, the yearly amounts inside its period), sorted by year; ``base_year`` is the year after which
+    an observation counts as new (the plan's baseline year)."""
+    if kind in FLOW_KINDS:
+        span = target_year - period_start + 1
+        total = float(np.sum(values))
+        goal = target * span if kind == "flow_per_year" else target
+        if direction > 0 and meets(total, goal, 1):
+            return "met"  # amounts are never negative: a total that reached its target stays there
+        if direction < 0 and not meets(total, goal, -1):
+            return "not_met"
+        if len(np.unique(years)) >= span:
+            return "met" if meets(total, goal, direction) else "not_met"
+        if len(years) == 0:
+            return "no_data"
+    else:
+        at_target = np.flatnonzero(years == target_year)
+        if len(at_target):
+            return "met" if meets(float(values[at_target[-1]]), target, direction) else "not_met"
+        if not np.any(years > base_year):
+            return "no_data"
+    return "pending" if now >= target_year else "open"
+
+
 def _assess_target(st: dict[str, object], series: tuple[np.ndarray, np.ndarray],
-                   history: tuple[float, float, float] | None, plan_base_year: int) -> dict[str, object]:
-    """One target: ``st`` is its statement joined with its indicator; ``series`` its (years, values), sorted."""
+                   history: tuple[float, float, float] | None, plan_base_year: int, now: int, method: str,
+                   calibration: Callable[[], Calibration]) -> dict[str, object]:
+    """One target: ``st`` is its statement joined with its indicator; ``series`` its (years, values), sorted;
+    ``calibration`` gives the projection's calibration when a bounded rate needs it."""
     direction = target_direction(st["comparator"], st["direction"])
     target = float(st["value"])
     target_year = int(st["period_end"])
@@ -274,13 +345,11 @@ def _assess_target(st: dict[str, object], series: tuple[np.ndarray, np.ndarray],
         years, amounts = years[inside], values[inside]
         result = flow_progress(years, amounts, start, target_year, target, st["kind"], label)
         hist_year, hist_total, hist_pace = history if history is not None else (np.nan, np.nan, np.nan)
-        if st["kind"] == "flow_total":
-            proj = project_total(years, amounts, start, target_year, target, direction)
-        else:
-            span = target_year - start + 1
-            total = project_total(years, amounts, start, target_year, target * span, direction)
-            proj = Projection(value=total.value / span, low=total.low / span, high=total.high / span,
-                              probability_met=total.probability_met, model=total.model, n=total.n)
+        # a point only: no real out-of-sample errors calibrate an interval for totals
+        span = target_year - start + 1 if st["kind"] == "flow_per_year" else 1
+        total = project_total(years, amounts, start, target_year)
+        proj = Projection(value=total.value / span, model=total.model, n=total.n)
+        final = outcome(st["kind"], years, amounts, target, direction, start, target_year, plan_base_year, now)
         row.update(baseline_year=hist_year, baseline_value=hist_total, latest_year=result.pop("latest_year"),
                    latest_value=result.pop("latest_value"), n_observations=len(years),
                    pace_required_vs_history=result["required_annual_change"] / hist_pace)
@@ -299,12 +368,19 @@ def _assess_target(st: dict[str, object], series: tuple[np.ndarray, np.ndarray],
                       "required_annual_change": np.nan, "observed_annual_change": np.nan}
             row.update(latest_year=np.nan, latest_value=np.nan)
         bounded = st["kind"] in ("rate", "ratio") and pd.notna(st["upper_bound"])
-        proj = project_level(years, values, target_year, target, direction,
-                             st["lower_bound"] if bounded else None, st["upper_bound"] if bounded else None)
+        lower, upper = (st["lower_bound"], st["upper_bound"]) if bounded else (None, None)
+        needs = bounded and len(years) >= MIN_POINTS and target_year > (years[-1] if len(years) else target_year)
+        proj = project_level(years, values, target_year, target, direction, lower, upper, method,
+                             calibration() if needs else None)
+        final = outcome(st["kind"], years, values, target, direction, int(st["period_start"]), target_year,
+                        plan_base_year, now)
         row.update(baseline_year=base_y, baseline_value=base_v, n_observations=len(years),
                    pace_required_vs_history=np.nan)
     row.update(result)
+    if final in ("met", "not_met"):  # the outcome is known: nothing left to project
+        proj = Projection(probability_met=float(final == "met"))
     row.update(projected_value=proj.value, projected_low_80=proj.low, projected_high_80=proj.high,
                probability_met=proj.probability_met)
     row["status_zh"], row["status_en"] = STATUS_LABELS[row["status"]]
+    row["outcome"] = final
     return row

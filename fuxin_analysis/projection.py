@@ -1,21 +1,31 @@
-"""Projection to the target year with uncertainty: an ordinary least squares (OLS) linear trend.
+"""Projection to the target year, with an 80% interval and a probability calibrated on real out-of-sample errors.
 
-Bounded rates (a percentage with an upper bound) are fitted on the logit scale of (value − lower)/(upper − lower)
-and transformed back, so that neither the projection nor its interval passes the bound. Other indicators are
-fitted on their own scale. With n ≥ 3 observations the 80% prediction interval and the predictive probability
-that the target-year value meets the target come from the Student t distribution of a new observation
-(n − 2 degrees of freedom), as in any OLS prediction. With 2 observations the projection is the line through
-them, with no interval. Totals over a period project each remaining year's amount with the same trend.
+Candidate methods (:data:`METHODS`), all fitted on the indicator's own scale, or for a bounded rate on the logit
+scale of (value − lower)/(upper − lower) and transformed back, so that no projection passes a bound:
 
-The fit uses the closed-form OLS formulas (slope, intercept, residual variance, the variance of a new
-observation) on each series' few points, with scipy's Student t functions: the same numbers as statsmodels'
-``OLS(...).fit().get_prediction(...)`` (``tests/test_projection.py`` checks them against it) at a fraction of
-the cost, so that assessing thousands of indicators stays fast.
+- ``last_value`` — the latest observation carried forward (the naive benchmark of forecasting);
+- ``two_point`` — the straight line through the two latest observations, on the indicator's own scale and clipped
+  to its bounds (the benchmark a planner draws with a ruler);
+- ``ols_logit`` — ordinary least squares linear trend through every observation (the tool's earlier default);
+- ``drift`` — the average yearly change from the first to the latest observation (random walk with drift);
+- ``damped`` — Holt's additive damped trend (Gardner & McKenzie 1985; statsmodels ``Holt(damped_trend=True)``);
+- ``combination`` — the mean of ``damped`` and ``drift`` (forecast combination: Hyndman & Athanasopoulos,
+  *Forecasting: Principles and Practice*, 3rd ed., §13.4).
+
+Which is the default, and how wide its interval is, come from :mod:`fuxin_analysis.evaluation`: a rolling-origin
+evaluation on real published series. The interval is split-conformal by horizon (Vovk et al. 2005; FPP3 §5.5):
+the 10% and 90% quantiles of the out-of-sample errors at that horizon, on the transformed scale, added to the
+forecast; ``probability_met`` is the share of those errors that would carry the forecast to the target. Only
+bounded rates have such calibration data; for other indicators (counts, totals) the projection is a point without
+interval or probability, since no real out-of-sample errors exist to calibrate one.
+
+The OLS t interval (n − 2 degrees of freedom, as statsmodels' ``get_prediction``) is kept for the evaluation's
+comparison only: on real series it covered far fewer than 80% of outcomes.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -123,24 +133,183 @@ def _probability(mean: float, se: float, df: int, target: float, direction: int)
     return _t_sf(df, t) if direction > 0 else 1 - _t_sf(df, t)
 
 
-def project_level(years: np.ndarray, values: np.ndarray, target_year: int, target: float | None = None,
-                  direction: int = 1, lower: float | None = None, upper: float | None = None) -> Projection:
-    """Project a level (rate, stock…) to ``target_year`` from its observations.
+#: The candidate methods, with their names in Chinese and English (module docstring).
+METHODS: dict[str, tuple[str, str]] = {
+    "last_value": ("末值延续", "last value carried forward"),
+    "two_point": ("两点直线外推", "line through the last two points"),
+    "ols_logit": ("OLS线性趋势", "OLS linear trend"),
+    "drift": ("平均变化外推", "drift (average yearly change)"),
+    "damped": ("Holt阻尼趋势", "Holt's damped trend"),
+    "combination": ("阻尼趋势与平均变化之均值", "mean of damped trend and drift"),
+}
+#: The method the scorecard uses, chosen by the leave-one-series-out evaluation (README, notebook 02).
+DEFAULT_METHOD = "combination"
+#: A projection with an interval needs this many observations (the evaluation's origins have as many).
+MIN_POINTS = 3
+#: The longest horizon the evaluation scores, in years; beyond it no interval is calibrated.
+MAX_HORIZON = 5
+#: Fewer out-of-sample errors than this at a horizon give no interval there.
+MIN_ERRORS = 20
 
-    ``direction`` +1 means the target is met at or above ``target``, −1 at or below.
+
+def method_label(method: str, language: str = "en") -> str:
+    """The method's name: Chinese, English, or both (``zh`` / ``en`` / ``both``)."""
+    zh, en = METHODS[method]
+    return {"zh": zh, "en": en}.get(language, f"{zh} / {en}")
+
+
+def _holt_damped(z: np.ndarray, steps: int) -> np.ndarray:
+    """Holt's damped additive trend fitted to consecutive yearly values ``z``: the next ``steps`` forecasts."""
+    import warnings
+
+    from statsmodels.tsa.holtwinters import Holt
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # convergence chatter on short series
+        fit = Holt(z, damped_trend=True, initialization_method="estimated").fit()
+    return np.asarray(fit.forecast(steps), dtype=float)
+
+
+def forecast_z(x: np.ndarray, z: np.ndarray, future: np.ndarray, method: str) -> np.ndarray:
+    """Forecasts on the transformed scale for the years ``future`` (after ``x[-1]``) from points (x, z), x sorted
+    and distinct, at least two of them. Gaps between observed years are filled linearly for Holt's method, which
+    needs a value every year."""
+    x, z, future = (np.asarray(a, dtype=float) for a in (x, z, future))
+    ahead = future - x[-1]
+    if method == "last_value":
+        return np.full(len(future), z[-1])
+    if len(x) == 2 or method == "two_point":
+        return z[-1] + (z[-1] - z[-2]) / (x[-1] - x[-2]) * ahead
+    drift = z[-1] + (z[-1] - z[0]) / (x[-1] - x[0]) * ahead
+    if method == "drift":
+        return drift
+    if method == "ols_logit":
+        line = _Line.fit(x - x[0], z)
+        return np.asarray(line.mean(future - x[0]), dtype=float)
+    if method in ("damped", "combination"):
+        grid = np.arange(x[0], x[-1] + 1)
+        path = _holt_damped(np.interp(grid, x, z), int(ahead.max()))
+        damped = path[ahead.astype(int) - 1]
+        return damped if method == "damped" else (damped + drift) / 2
+    raise ValueError(f"unknown projection method {method!r}; known: {', '.join(METHODS)}")
+
+
+def forecast(years: np.ndarray, values: np.ndarray, future: np.ndarray, method: str,
+             lower: float | None = None, upper: float | None = None) -> np.ndarray:
+    """Point forecasts of ``method`` for the years ``future`` from observations sorted by year (at least two).
+    Bounded rates are forecast on the logit scale, except ``two_point``, the line on the indicator's own scale,
+    which is clipped to the bounds."""
+    years, values, future = (np.asarray(a, dtype=float) for a in (years, values, future))
+    scale = _Scale(lower, upper)
+    if method == "two_point":
+        line = values[-1] + (values[-1] - values[-2]) / (years[-1] - years[-2]) * (future - years[-1])
+        return np.clip(line, scale.lower, scale.lower + scale.width) if scale.bounded else line
+    return np.asarray(scale.back(forecast_z(years, scale.forward(values), future, method)), dtype=float)
+
+
+#: The scale of a series' errors never falls below this (logit units a year), so a flat series still gets an interval.
+MIN_STEP = 0.01
+
+
+def typical_step(years: np.ndarray, z: np.ndarray) -> float:
+    """Mean absolute yearly change of a series on the transformed scale, at least :data:`MIN_STEP`: the unit in
+    which a scaled calibration measures its errors (a series that moves fast has wider intervals)."""
+    years, z = np.asarray(years, dtype=float), np.asarray(z, dtype=float)
+    if len(years) < 2:
+        return MIN_STEP
+    return max(float(np.mean(np.abs(np.diff(z)) / np.diff(years))), MIN_STEP)
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Out-of-sample errors (actual − forecast, on the transformed scale) of one method, by horizon in years:
+    the empirical predictive distribution behind the interval and ``probability_met`` (split conformal). With
+    ``scaled``, each error is divided by its series' :func:`typical_step` at the origin, and multiplied back by the
+    projected series' own step."""
+
+    method: str
+    errors: dict[int, np.ndarray] = field(default_factory=dict)
+    scaled: bool = True
+
+    def covers(self, horizon: int) -> bool:
+        return horizon in self.errors and len(self.errors[horizon]) >= MIN_ERRORS
+
+    def bounds(self, z_hat: float, horizon: int, level: float = LEVEL_80, step: float = 1.0) -> tuple[float, float]:
+        """The central ``level`` interval around ``z_hat``: the errors of ranks ⌊(n + 1)(1 − level)/2⌋ and
+        ⌈(n + 1)(1 + level)/2⌉ of n added to it (split conformal's finite-sample ranks, Lei et al. 2018, *JASA*
+        113:1094–1111), so that with exchangeable errors the interval holds at least ``level`` of outcomes."""
+        e = np.sort(self.errors[horizon])
+        n = len(e)
+        lo_rank = max(int(np.floor((n + 1) * (1 - level) / 2)), 1)
+        hi_rank = min(int(np.ceil((n + 1) * (1 + level) / 2)), n)
+        low, high = e[lo_rank - 1], e[hi_rank - 1]
+        unit = step if self.scaled else 1.0
+        return z_hat + float(low) * unit, z_hat + float(high) * unit
+
+    def probability(self, z_hat: float, horizon: int, z_target: float, direction: int, step: float = 1.0) -> float:
+        """P(value meets the target): the share of errors that carry ``z_hat`` to ``z_target`` or beyond, with
+        one success and one failure added (Laplace), so that a finite sample never says 0 or 1."""
+        e = self.errors[horizon]
+        need = (z_target - z_hat) / (step if self.scaled else 1.0)
+        slack = 1e-9 * max(1.0, abs(need))
+        hits = int(np.sum(e >= need - slack)) if direction > 0 else int(np.sum(e <= need + slack))
+        return (hits + 1) / (len(e) + 2)
+
+
+def project_level(years: np.ndarray, values: np.ndarray, target_year: int, target: float | None = None,
+                  direction: int = 1, lower: float | None = None, upper: float | None = None,
+                  method: str | None = None, calibration: Calibration | None = None) -> Projection:
+    """Project a level (rate, stock…) to ``target_year`` from its observations, with ``method`` (default
+    :data:`DEFAULT_METHOD`). ``direction`` +1: the target is met at or above ``target``, −1: at or below.
+
+    With :data:`MIN_POINTS` or more observations and a ``calibration`` of the same method covering the horizon
+    (bounded rates only), the 80% interval and ``probability_met`` come from it; otherwise the projection is a
+    point. Two observations give the line through them; one gives nothing; a target year not after the latest
+    observation gives nothing (its value is observed, or its projection is not a forecast).
     """
+    method = method or DEFAULT_METHOD
+    if method not in METHODS:
+        raise ValueError(f"unknown projection method {method!r}; known: {', '.join(METHODS)}")
+    years = np.asarray(years, dtype=float)
+    values = np.asarray(values, dtype=float)
+    order = np.argsort(years, kind="stable")
+    years, values = years[order], values[order]
+    n = len(years)
+    if n < 2 or len(np.unique(years)) < n or target_year <= years[-1]:
+        return Projection(n=n)
+    scale = _Scale(lower, upper)
+    if n == 2:
+        value = float(forecast(years, values, [target_year], "drift", lower, upper)[0])
+        return Projection(value=value, model="line through two observations" +
+                          (" (logit scale)" if scale.bounded else ""), n=n)
+    value = float(forecast(years, values, [target_year], method, lower, upper)[0])
+    name = METHODS[method][1] + (" (logit scale)" if scale.bounded and method != "two_point" else "")
+    horizon = int(target_year - years[-1])
+    if calibration is None or not scale.bounded or not calibration.covers(horizon):
+        return Projection(value=value, model=name, n=n)
+    if calibration.method != method:
+        raise ValueError(f"the calibration is of {calibration.method!r}, not of the method {method!r}")
+    z_hat = float(scale.forward(value))
+    step = typical_step(years, scale.forward(values))
+    low, high = calibration.bounds(z_hat, horizon, step=step)
+    probability = np.nan
+    if target is not None and not np.isnan(target):
+        probability = calibration.probability(z_hat, horizon, float(scale.forward(target)), direction, step)
+    return Projection(value=value, low=float(scale.back(low)), high=float(scale.back(high)),
+                      probability_met=probability, model=name + ", conformal 80% interval", n=n)
+
+
+def project_ols(years: np.ndarray, values: np.ndarray, target_year: int, target: float | None = None,
+                direction: int = 1, lower: float | None = None, upper: float | None = None) -> Projection:
+    """The OLS linear trend with its model-based t interval and probability (the tool's earlier default), kept for
+    the evaluation's comparison. Needs 3 observations."""
     years = np.asarray(years, dtype=float)
     values = np.asarray(values, dtype=float)
     n = len(years)
-    scale = _Scale(lower, upper)
-    if n < 2 or len(np.unique(years)) < 2:
+    if n < 3 or len(np.unique(years)) < 2:
         return Projection(n=n)
+    scale = _Scale(lower, upper)
     z = scale.forward(values)
-    if n == 2:
-        slope = (z[1] - z[0]) / (years[1] - years[0])
-        value = float(scale.back(z[1] + slope * (target_year - years[1])))
-        return Projection(value=value, model="line through two observations" +
-                          (" (logit scale)" if scale.bounded else ""), n=n)
     x0 = years.min()
     line = _Line.fit(years - x0, z)
     mean = float(line.mean(target_year - x0))
@@ -190,27 +359,23 @@ def project_total(years: np.ndarray, amounts: np.ndarray, period_start: int, per
                       model="OLS linear trend of yearly amounts", n=n)
 
 
-def trend_path(years: np.ndarray, values: np.ndarray, until: int, lower: float | None = None,
-               upper: float | None = None) -> pd.DataFrame:
-    """The fitted trend for each year from the first observation to ``until``, with the 80% prediction band
-    (the same model as :func:`project_level`; a line without band for two observations; empty for fewer)."""
+def projection_path(years: np.ndarray, values: np.ndarray, until: int, lower: float | None = None,
+                    upper: float | None = None, method: str | None = None,
+                    calibration: Calibration | None = None) -> pd.DataFrame:
+    """The projection of :func:`project_level` for each year from the latest observation to ``until``: columns
+    ``year, value, low_80, high_80`` (the first row is the latest observation itself, so that a chart joins it;
+    the band is empty where :func:`project_level` gives none). Empty for fewer than two observations."""
     years = np.asarray(years, dtype=float)
     values = np.asarray(values, dtype=float)
-    grid = np.arange(int(years.min()) if len(years) else until, until + 1, dtype=float)
-    out = pd.DataFrame({"year": grid.astype(int), "fit": np.nan, "low_80": np.nan, "high_80": np.nan})
-    if len(years) < 2 or len(np.unique(years)) < 2:
-        return out.iloc[0:0]
-    scale = _Scale(lower, upper)
-    z = scale.forward(values)
-    if len(years) == 2:
-        slope = (z[1] - z[0]) / (years[1] - years[0])
-        out["fit"] = scale.back(z[0] + slope * (grid - years[0]))
-        return out
-    x0 = years.min()
-    line = _Line.fit(years - x0, z)
-    mean = line.mean(grid - x0)
-    half = _t_quantile(line.df, (1 + LEVEL_80) / 2) * line.se_new(grid - x0)
-    out["fit"] = scale.back(mean)
-    out["low_80"] = scale.back(mean - half)
-    out["high_80"] = scale.back(mean + half)
+    columns = ["year", "value", "low_80", "high_80"]
+    if len(years) < 2 or len(np.unique(years)) < len(years) or until <= years.max():
+        return pd.DataFrame(columns=columns)
+    order = np.argsort(years)
+    rows = [{"year": int(years[order[-1]]), "value": float(values[order[-1]]), "low_80": np.nan, "high_80": np.nan}]
+    for year in range(int(years.max()) + 1, until + 1):
+        p = project_level(years, values, year, lower=lower, upper=upper, method=method, calibration=calibration)
+        rows.append({"year": year, "value": p.value, "low_80": p.low, "high_80": p.high})
+    out = pd.DataFrame(rows, columns=columns)
+    if out["low_80"].notna().any():  # the band starts at the latest observation
+        out.loc[0, ["low_80", "high_80"]] = out.loc[0, "value"]
     return out

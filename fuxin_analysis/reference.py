@@ -24,17 +24,18 @@ def national_targets(path: str | Path = REFERENCE_DIR / "national_14th_targets.c
 
 
 def comparable_indicators(path: str | Path = REFERENCE_DIR / "comparable_indicators.csv") -> pd.DataFrame:
-    """Which national series each Fuxin indicator is compared with, and a note on the definitions."""
+    """Which national series each plan indicator is compared with (column ``fuxin_indicator_id``: a plan's indicator
+    id), and a note on the definitions."""
     return pd.read_csv(path, encoding="utf-8").fillna("")
 
 
 def comparison_table(plan_table: pd.DataFrame, national: pd.DataFrame, targets: pd.DataFrame,
                      mapping: pd.DataFrame, base_year: int = 2020, target_year: int = 2025) -> pd.DataFrame:
-    """Fuxin's baseline and target beside the national value in the same years and the national target.
+    """The plan's baseline and target beside the national value in the same years and the national target.
 
     ``plan_table`` is :func:`fuxin_analysis.tables.baseline_target_table`. One row per mapped indicator:
-    ``indicator_id, national_indicator_id, name_zh, name_en, fuxin_base, national_base, fuxin_target_comparator,
-    fuxin_target, national_latest_year, national_latest, national_target_comparator, national_target, note``.
+    ``indicator_id, national_indicator_id, name_zh, name_en, plan_base, national_base, plan_target_comparator,
+    plan_target, national_latest_year, national_latest, national_target_comparator, national_target, note``.
     """
     nat = national.set_index(["indicator_id", "year"])["value"]
     nat_targets = targets[targets["target_year"] == target_year].set_index("indicator_id")
@@ -50,10 +51,10 @@ def comparison_table(plan_table: pd.DataFrame, national: pd.DataFrame, targets: 
         rows.append({
             "indicator_id": m["fuxin_indicator_id"], "national_indicator_id": m["national_indicator_id"],
             "name_zh": p["name_zh"], "name_en": p["name_en"],
-            "fuxin_base": p["baseline_value"] if pd.notna(p["baseline_period_end"])
+            "plan_base": p["baseline_value"] if pd.notna(p["baseline_period_end"])
             and p["baseline_period_end"] == base_year else float("nan"),
             "national_base": nat.get((m["national_indicator_id"], base_year), float("nan")),
-            "fuxin_target_comparator": p["target_comparator"], "fuxin_target": p["target_value"],
+            "plan_target_comparator": p["target_comparator"], "plan_target": p["target_value"],
             "national_latest_year": int(latest["year"].iloc[0]) if len(latest) else None,
             "national_latest": float(latest["value"].iloc[0]) if len(latest) else float("nan"),
             "national_target_comparator": None if t is None else t["comparator"],

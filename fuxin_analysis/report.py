@@ -25,7 +25,7 @@ COLUMN_NAMES_ZH = {
     "observed_annual_change": "实际年均变化", "cagr_ratio": "进展比R", "status": "状态代码", "trend_status": "趋势代码",
     "projected_value": "预测值", "projected_low_80": "预测下限80%", "projected_high_80": "预测上限80%",
     "probability_met": "达标概率", "pace_required_vs_history": "所需进度/十三五进度", "status_zh": "状态",
-    "status_en": "状态（英文）",
+    "status_en": "状态（英文）", "outcome": "结果代码",
 }
 
 
@@ -86,8 +86,8 @@ def write_scorecard_xlsx(assessment: pd.DataFrame, target: Path, language: Langu
     English, or both) headers, and the methods' thresholds."""
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    from .progress import STATUS_COLORS
-    from .tables import SCORECARD_STATUS_COLUMN, display_scorecard, thresholds_table
+    from .progress import OUTCOME_COLORS, STATUS_COLORS
+    from .tables import SCORECARD_OUTCOME_COLUMN, SCORECARD_STATUS_COLUMN, display_scorecard, thresholds_table
 
     shown = display_scorecard(assessment, language, plan).reset_index()
     data = assessment.copy()
@@ -107,10 +107,11 @@ def write_scorecard_xlsx(assessment: pd.DataFrame, target: Path, language: Langu
                 width = max(len(str(c.value)) if c.value is not None else 0 for c in column)
                 ws.column_dimensions[column[0].column_letter].width = min(max(10, width * 1.2), 60)
         ws = writer.sheets[next(iter(sheets))[:31]]
-        status_col = SCORECARD_STATUS_COLUMN + 2 + 1  # after the two index columns; openpyxl counts from 1
-        for row, status in enumerate(assessment["status"], start=2):
-            color = STATUS_COLORS[status].lstrip("#").upper()
-            ws.cell(row=row, column=status_col).fill = PatternFill("solid", start_color=color, end_color=color)
+        for column, codes, palette in ((SCORECARD_STATUS_COLUMN, assessment["status"], STATUS_COLORS),
+                                       (SCORECARD_OUTCOME_COLUMN, assessment["outcome"], OUTCOME_COLORS)):
+            for row, code in enumerate(codes, start=2):  # after the two index columns; openpyxl counts from 1
+                color = palette[code].lstrip("#").upper()
+                ws.cell(row=row, column=column + 3).fill = PatternFill("solid", start_color=color, end_color=color)
     return target
 
 
@@ -132,6 +133,12 @@ def write_index(folder: Path, title: str, pages: Sequence[Page], run_time: datet
         table = style_scorecard(display_scorecard(assessment, language, plan), assessment).to_html()
         scorecard = f"<h2>{html.escape(label('目标进展记分卡', 'Scorecard', language))}</h2>\n{table}"
     files = label("数据文件", "Files", language)
+    plan_line = ""
+    meta = getattr(plan, "meta", None)
+    if meta is not None:
+        plan_line = (f'<p class="plan">{html.escape(label("规划", "Plan", language))}: '
+                     f'{html.escape(label(meta.name_zh, meta.name_en, language))} ({html.escape(meta.issuer)}, '
+                     f'{meta.period_start}–{meta.period_end})</p>\n')
     page = f"""<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
@@ -150,7 +157,7 @@ th, td {{ border-bottom: 1px solid #ddd; padding: 4px 6px; text-align: left; ver
 </head>
 <body>
 <h1>{html.escape(title)}</h1>
-<p class="meta">生成时间 Generated: {html.escape(run_time.strftime("%Y-%m-%d %H:%M"))}</p>
+{plan_line}<p class="meta">生成时间 Generated: {html.escape(run_time.strftime("%Y-%m-%d %H:%M"))}</p>
 <h2>{html.escape(label("分析报告", "Notebooks", language))}</h2>
 <ol>
 {items}

@@ -182,8 +182,9 @@ def plan_facts(plan: Plan, language: Language = "both") -> pd.DataFrame:
                         index=pd.Index([label(*k, language) for k, _ in rows], name=label("项目", "Item", language, " ")))
 
 
-#: Position of the status column in :func:`display_scorecard` (after target, baseline, latest).
+#: Position of the status column in :func:`display_scorecard` (after target, baseline, latest); the outcome follows it.
 SCORECARD_STATUS_COLUMN = 3
+SCORECARD_OUTCOME_COLUMN = 4
 
 
 def display_scorecard(assessment: pd.DataFrame, language: Language = "both", plan: Plan | None = None) -> pd.DataFrame:
@@ -191,10 +192,11 @@ def display_scorecard(assessment: pd.DataFrame, language: Language = "both", pla
 
     With ``plan``, a total's baseline shows its whole period (``165人 (2016–2020)``), not only its last year.
     """
-    from .progress import STATUS_LABELS, TREND_LABELS
+    from .progress import OUTCOME_LABELS, STATUS_LABELS, TREND_LABELS
 
     h = _headers(language, {
-        "latest": ("最新观测", "Latest"), "status": ("进展状态", "Status"), "trend": ("趋势", "Trend"),
+        "latest": ("最新观测", "Latest"), "status": ("进展状态", "Status"), "outcome": ("结果", "Outcome"),
+        "trend": ("趋势", "Trend"),
         "projection": ("预测（80%区间）", "Projection (80% interval)"), "probability": ("达标概率", "P(target met)"),
         "pace": ("所需进度/“十三五”进度", "Pace needed / 2016–2020"),
     })
@@ -233,6 +235,7 @@ def display_scorecard(assessment: pd.DataFrame, language: Language = "both", pla
         h["latest"]: [value_year(v, y, u) for v, y, u in zip(a["latest_value"], a["latest_year"], a["unit"],
                                                              strict=True)],
         h["status"]: [label(*STATUS_LABELS[s], language) for s in a["status"]],
+        h["outcome"]: [label(*OUTCOME_LABELS[s], language) for s in a["outcome"]],
         h["trend"]: [label(*TREND_LABELS[s], language) for s in a["trend_status"]],
         h["projection"]: [projection(r) for _, r in a.iterrows()],
         h["probability"]: ["—" if pd.isna(p) else f"{p:.0%}" for p in a["probability_met"]],
@@ -241,14 +244,17 @@ def display_scorecard(assessment: pd.DataFrame, language: Language = "both", pla
 
 
 def style_scorecard(shown: pd.DataFrame, assessment: pd.DataFrame) -> pd.io.formats.style.Styler:
-    """The scorecard with each status cell in the Open SDG status colour; all text HTML-escaped."""
-    from .progress import STATUS_COLORS
+    """The scorecard with each status cell in the Open SDG status colour and each outcome cell in its colour; all
+    text HTML-escaped."""
+    from .progress import OUTCOME_COLORS, STATUS_COLORS
 
-    colors = [f"background-color: {STATUS_COLORS[s]}" for s in assessment["status"]]
-    status_col = shown.columns[SCORECARD_STATUS_COLUMN]
+    colors = {shown.columns[SCORECARD_STATUS_COLUMN]: [f"background-color: {STATUS_COLORS[s]}" for s in
+                                                       assessment["status"]],
+              shown.columns[SCORECARD_OUTCOME_COLUMN]: [f"background-color: {OUTCOME_COLORS[s]}" for s in
+                                                        assessment["outcome"]]}
 
     def paint(column: pd.Series) -> list[str]:
-        return colors if column.name == status_col else [""] * len(column)
+        return colors.get(column.name, [""] * len(column))
 
     return (shown.style.format(escape="html").format_index(escape="html", axis=0)
             .format_index(escape="html", axis=1).apply(paint, axis=0))
@@ -286,20 +292,22 @@ def thresholds_table(language: Language = "both") -> pd.DataFrame:
         [label("方法", "Method", language, " "), label("类别", "Category", language, " ")])
 
 
-def display_comparison(comparison: pd.DataFrame, language: Language = "both") -> pd.DataFrame:
-    """:func:`fuxin_analysis.reference.comparison_table` formatted, indexed by indicator."""
+def display_comparison(comparison: pd.DataFrame, language: Language = "both", who: tuple[str, str] = ("规划", "Plan"),
+                       base_year: int = 2020, target_year: int = 2025) -> pd.DataFrame:
+    """:func:`fuxin_analysis.reference.comparison_table` formatted, indexed by indicator; ``who`` names the plan's
+    jurisdiction (Chinese, English) in the headers."""
     h = _headers(language, {
-        "fb": ("阜新2020年", "Fuxin 2020"), "nb": ("全国2020年", "China 2020"),
-        "ft": ("阜新2025年目标", "Fuxin 2025 target"), "nl": ("全国最新", "China latest"),
-        "nt": ("全国2025年目标", "China 2025 target"), "note": ("口径说明", "Comparability"),
+        "fb": (f"{who[0]}{base_year}年", f"{who[1]} {base_year}"), "nb": (f"全国{base_year}年", f"China {base_year}"),
+        "ft": (f"{who[0]}{target_year}年目标", f"{who[1]} {target_year} target"), "nl": ("全国最新", "China latest"),
+        "nt": (f"全国{target_year}年目标", f"China {target_year} target"), "note": ("口径说明", "Comparability"),
     })
     c = comparison
     return pd.DataFrame({
         h["indicator"]: [label(z, e, language) for z, e in zip(c["name_zh"], c["name_en"], strict=True)],
-        h["fb"]: [format_value(v, "percent", language) for v in c["fuxin_base"]],
+        h["fb"]: [format_value(v, "percent", language) for v in c["plan_base"]],
         h["nb"]: [format_value(v, "percent", language) for v in c["national_base"]],
         h["ft"]: [format_target(cmp, v, "percent", language) if isinstance(cmp, str) else "—"
-                  for cmp, v in zip(c["fuxin_target_comparator"], c["fuxin_target"], strict=True)],
+                  for cmp, v in zip(c["plan_target_comparator"], c["plan_target"], strict=True)],
         h["nl"]: ["—" if pd.isna(v) else f"{format_value(v, 'percent', language)} ({y})"
                   for v, y in zip(c["national_latest"], c["national_latest_year"], strict=True)],
         h["nt"]: [format_target(cmp, v, "percent", language) if isinstance(cmp, str) else "—"
@@ -349,3 +357,63 @@ def display_scenarios(results: pd.DataFrame, language: Language = "both") -> pd.
         out[f"{head} — {label('达标概率', 'P(met)', language)}"] = [
             "—" if pd.isna(p) else f"{p:.0%}" for p in part["probability_met"]]
     return out
+
+
+def outcome_summary(assessment: pd.DataFrame, language: Language = "both") -> pd.DataFrame:
+    """How many targets are met, not met, pending, open and without data, by domain, with a total row: the
+    headline of the final evaluation."""
+    from .progress import OUTCOME_LABELS
+
+    counts = pd.crosstab(assessment["domain"], assessment["outcome"]).reindex(columns=list(OUTCOME_LABELS),
+                                                                              fill_value=0)
+    counts = counts.loc[[d for d in DOMAINS if d in counts.index]]
+    counts.loc["__total__"] = counts.sum()
+    counts[label("合计", "Total", language)] = counts.sum(axis=1)
+    counts.index = [label("全部领域", "All domains", language) if d == "__total__" else domain_name(d, language)
+                    for d in counts.index]
+    counts.index.name = label("领域", "Domain", language)
+    counts.columns = [label(*OUTCOME_LABELS[c], language) if c in OUTCOME_LABELS else c for c in counts.columns]
+    return counts
+
+
+def shortfalls(assessment: pd.DataFrame, language: Language = "both") -> pd.DataFrame:
+    """Each target not met: the target, the value reached, the gap (how far short, in the indicator's unit) and the
+    yearly pace achieved against the pace required (for totals: the yearly amount against the target's even pace)."""
+    h = _headers(language, {
+        "reached": ("实际达到", "Reached"), "gap": ("差距", "Gap"),
+        "pace_done": ("实际年均进度", "Pace achieved (a year)"), "pace_needed": ("所需年均进度", "Pace required (a year)"),
+        "share": ("实际/所需", "Achieved / required"),
+    })
+    a = assessment[assessment["outcome"] == "not_met"]
+    gap = (a["target_value"] - a["latest_value"]).abs()
+    share = a["observed_annual_change"] / a["required_annual_change"]
+    return pd.DataFrame({
+        h["domain"]: [domain_name(d, language) for d in a["domain"]],
+        h["indicator"]: [label(z, e, language) for z, e in zip(a["name_zh"], a["name_en"], strict=True)],
+        h["target"]: [f"{format_target(c, v, u, language, hi)} ({y})" for c, v, u, hi, y in
+                      zip(a["comparator"], a["target_value"], a["unit"], a["target_value_high"], a["target_year"],
+                          strict=True)],
+        h["reached"]: [format_value(v, u, language) for v, u in zip(a["latest_value"], a["unit"], strict=True)],
+        h["gap"]: [format_value(round(g, 2), u, language) for g, u in zip(gap, a["unit"], strict=True)],
+        h["pace_done"]: [f"{v:.3g}" if pd.notna(v) else "—" for v in a["observed_annual_change"]],
+        h["pace_needed"]: [f"{v:.3g}" if pd.notna(v) else "—" for v in a["required_annual_change"]],
+        h["share"]: [f"{v:.0%}" if pd.notna(v) and abs(v) != float("inf") else "—" for v in share],
+    }).set_index([h["domain"], h["indicator"]])
+
+
+def outcome_headline(assessment: pd.DataFrame, year: int, language: Language = "both") -> str:
+    """One sentence a planner reads first: how many targets are met, not met, pending, open and without data."""
+    from .progress import OUTCOME_LABELS
+
+    n = assessment["outcome"].value_counts()
+    zh = (f"截至{year}年，{len(assessment)}个目标中：" + "，".join(
+        f"{OUTCOME_LABELS[o][0]}{int(n.get(o, 0))}个" for o in OUTCOME_LABELS) + "。")
+    en = (f"As of {year}, of {len(assessment)} targets: " + ", ".join(
+        f"{int(n.get(o, 0))} {OUTCOME_LABELS[o][1].lower()}" for o in OUTCOME_LABELS) + ".")
+    return label(zh, en, language, "\n\n")
+
+
+def no_shortfall_sentence(language: Language = "both") -> str:
+    """What the page says when no target is known to be missed."""
+    return label("没有已确认未达成的目标（未达成须目标年数值已观测）。",
+                 "No target is known to be missed (that needs the target year's value observed).", language, "\n\n")

@@ -15,9 +15,8 @@ import warnings
 import pandas as pd
 import pytest
 
-from fuxin_analysis import backtest as backtest_mod
-from fuxin_analysis import cache
-from fuxin_analysis.reference import national_series
+from fuxin_analysis import cache, projection
+from fuxin_analysis import evaluation as evaluation_mod
 
 SCHEMA = {"a": "int64"}
 
@@ -29,10 +28,16 @@ def cache_folder(tmp_path, monkeypatch):
     return folder
 
 
+def national_series():
+    """The national bulletin series only (the evaluation's first file), as the evaluation reads them."""
+    series = evaluation_mod.load_series()
+    return series[series["file"] == evaluation_mod.NATIONAL_FILE.name].reset_index(drop=True)
+
+
 @pytest.fixture(scope="module")
 def expected():
-    """The backtest computed without the cache."""
-    return backtest_mod.backtest(national_series(), fit_until=2022, year=2025, cache=False)
+    """The evaluation's forecasts computed without the cache."""
+    return evaluation_mod.rolling_forecasts(national_series(), cache=False)
 
 
 def _no_statsmodels(*args, **kwargs):
@@ -40,15 +45,15 @@ def _no_statsmodels(*args, **kwargs):
 
 
 def _count_computes(monkeypatch) -> list:
-    """Record each computation of the backtest table (a miss)."""
+    """Record each computation of the forecasts table (a miss)."""
     calls = []
-    compute = backtest_mod._backtest
+    compute = evaluation_mod._compute_forecasts
 
     def counted(*args, **kwargs):
         calls.append(1)
         return compute(*args, **kwargs)
 
-    monkeypatch.setattr(backtest_mod, "_backtest", counted)
+    monkeypatch.setattr(evaluation_mod, "_compute_forecasts", counted)
     return calls
 
 
@@ -67,31 +72,32 @@ def opened(monkeypatch) -> list:
 
 
 def _run():
-    return backtest_mod.backtest(national_series(), fit_until=2022, year=2025)
+    return evaluation_mod.rolling_forecasts(national_series())
 
 
 def _entry(folder: pathlib.Path) -> pathlib.Path:
-    (entry,) = folder.glob("backtest-*.json")
+    (entry,) = folder.glob("evaluation-*.json")
     return entry
 
 
 def _assert_recomputed_and_stored(folder, entry, expected, monkeypatch):
     """The entry now holds the computed table: a further run reads it without computing."""
     assert entry.is_file() and not entry.is_symlink()
-    monkeypatch.setattr(backtest_mod, "damped_trend", _no_statsmodels)
+    monkeypatch.setattr(projection, "_holt_damped", _no_statsmodels)
     pd.testing.assert_frame_equal(_run(), expected, check_exact=True)
-    assert not list(folder.glob(".backtest-*"))  # no temporary file left
+    assert not list(folder.glob(".evaluation-*"))  # no temporary file left
 
 
-def test_second_backtest_is_read_from_the_cache(cache_folder, monkeypatch):
+def test_second_evaluation_is_read_from_the_cache(cache_folder, monkeypatch):
     first = _run()
-    assert len(list(cache_folder.glob("backtest-*.json"))) == 1
+    assert len(list(cache_folder.glob("evaluation-*.json"))) == 1
     assert not list(cache_folder.glob("*.pkl"))  # no pickle anywhere
-    monkeypatch.setattr(backtest_mod, "damped_trend", _no_statsmodels)
+    monkeypatch.setattr(projection, "_holt_damped", _no_statsmodels)
     second = _run()
     pd.testing.assert_frame_equal(first, second)
-    # the cached table is the computed one: he_ger naive 59.6 + 3 × 1.8 = 65.0 (worked by hand)
-    assert second.set_index("indicator_id").loc["he_ger", "naive"] == pytest.approx(65.0)
+    # the cached table is the computed one: he_ger's two-point line from 2022, 59.6 + 3 × (59.6 − 57.8) = 65.0 in 2025
+    row = second.set_index(["series_id", "method", "origin", "year"]).loc[("china_he_ger", "two_point", 2022, 2025)]
+    assert row["forecast"] == pytest.approx(65.0) and row["horizon"] == 3 and row["actual"] == 61.3
 
 
 def test_cold_and_warm_runs_are_identical(cache_folder, expected):
@@ -99,30 +105,31 @@ def test_cold_and_warm_runs_are_identical(cache_folder, expected):
     warm = _run()
     pd.testing.assert_frame_equal(cold, warm, check_exact=True)  # dtypes, index and column labels included
     pd.testing.assert_frame_equal(cold, expected, check_exact=True)
-    assert [str(t) for t in warm.dtypes] == list(backtest_mod.COLUMNS.values())
-    assert warm["inside_80"].dtype == "boolean"
-    # voc_dual_qualified_share has two points before 2023: no interval, so inside_80 is missing (not False)
-    inside = warm.set_index("indicator_id")["inside_80"]
-    assert inside.isna().sum() == 1 and pd.isna(inside["voc_dual_qualified_share"])
-    assert set(inside.dropna()) <= {True, False}
-    assert backtest_mod.summary(warm).equals(backtest_mod.summary(expected))
+    assert [str(t) for t in warm.dtypes] == list(evaluation_mod.FORECASTS.values())
+    # the t interval's standard error belongs to the OLS rows only: missing (NaN) elsewhere, never 0
+    ols = warm["method"] == "ols_logit"
+    assert warm.loc[ols, "t_se"].notna().all() and warm.loc[~ols, "t_se"].isna().all()
+    cal_warm = evaluation_mod.calibration_from(warm, "combination")
+    cal_cold = evaluation_mod.calibration_from(expected, "combination")
+    assert cal_warm.errors.keys() == cal_cold.errors.keys()
+    assert all((cal_warm.errors[h] == cal_cold.errors[h]).all() for h in cal_cold.errors)
 
 
-@pytest.mark.parametrize("change", ["value", "fit_until", "upper"])
+@pytest.mark.parametrize("change", ["value", "year", "methods"])
 def test_a_changed_input_is_a_miss(cache_folder, monkeypatch, change):
     series = national_series()
-    backtest_mod.backtest(series, fit_until=2022, year=2025)
-    monkeypatch.setattr(backtest_mod, "damped_trend", _no_statsmodels)
-    kwargs = {"fit_until": 2022, "year": 2025}
+    evaluation_mod.rolling_forecasts(series)
+    monkeypatch.setattr(projection, "_holt_damped", _no_statsmodels)
+    methods = tuple(projection.METHODS)
+    series = series.copy()
     if change == "value":
-        series = series.copy()
         series.loc[series.index[0], "value"] += 0.1
-    elif change == "fit_until":
-        kwargs["fit_until"] = 2021
+    elif change == "year":
+        series = series[series["year"] != series["year"].max()]
     else:
-        kwargs["upper"] = 99.0
+        methods = ("damped", "last_value")
     with pytest.raises(AssertionError, match="cache was not used"):
-        backtest_mod.backtest(series, **kwargs)
+        evaluation_mod.rolling_forecasts(series, methods)
 
 
 def test_changed_code_is_a_miss(tmp_path):
@@ -230,18 +237,17 @@ def _column(entry, name):
 
 
 TAMPERINGS = {
-    "wrong column name": lambda e: _rename(e, "naive", "naïve"),
-    "missing column": lambda e: e["columns"].remove(_column(e, "damped_error")),
+    "wrong column name": lambda e: _rename(e, "forecast", "forecast "),
+    "missing column": lambda e: e["columns"].remove(_column(e, "z_forecast")),
     "extra column": lambda e: e["columns"].append({"name": "extra", "dtype": "float64",
                                                    "values": [0.0] * len(e["columns"][0]["values"])}),
     "columns out of order": lambda e: e["columns"].reverse(),
     "text in a number column": lambda e: _column(e, "actual")["values"].__setitem__(1, "61.3"),
-    "bool as a number": lambda e: _column(e, "inside_80")["values"].__setitem__(0, 0),
-    "bool as text": lambda e: _column(e, "inside_80")["values"].__setitem__(0, "False"),
     "number as a bool": lambda e: _column(e, "n_fit")["values"].__setitem__(0, True),
     "missing count": lambda e: _column(e, "n_fit")["values"].__setitem__(0, None),
     "wrong type name": lambda e: _column(e, "actual").__setitem__("dtype", "object"),
-    "short column": lambda e: _column(e, "projected")["values"].pop(),
+    "short column": lambda e: _column(e, "forecast")["values"].pop(),
+    "text as a number": lambda e: _column(e, "method")["values"].__setitem__(0, 3),
     "other version": lambda e: e.__setitem__("version", 0),
     "not an object": lambda e: e.clear(),
 }
@@ -271,7 +277,37 @@ def test_a_valid_edited_entry_is_read_as_is(cache_folder, monkeypatch):
     entry.write_text(json.dumps(content))
     calls = _count_computes(monkeypatch)
     result = _run()
-    assert calls == [] and result.set_index("indicator_id").loc["he_ger", "actual"] == 12.5
+    assert calls == [] and result.loc[1, "actual"] == 12.5
+
+
+BOOL_SCHEMA = {"n": "int64", "flag": "boolean"}
+BOOL_FRAME = pd.DataFrame({"n": [1, 2, 3], "flag": [True, False, None]})
+
+
+@pytest.mark.parametrize("tampering", ["valid", "bool as a number", "bool as text", "number as a bool"])
+def test_boolean_columns_are_checked(cache_folder, tampering):
+    """A nullable boolean column comes back as True/False/<NA>; a number or text in it, or a bool in an integer
+    column, is a miss (computed again), while the untouched entry is a hit."""
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return BOOL_FRAME
+
+    first = cache.cached_frame("flags", "k" * 64, compute, BOOL_SCHEMA)
+    assert list(first["flag"].astype(object)) == [True, False, pd.NA] and str(first["flag"].dtype) == "boolean"
+    (entry,) = cache_folder.glob("flags-*.json")
+    content = json.loads(entry.read_text())
+    if tampering == "bool as a number":
+        _column(content, "flag")["values"][0] = 0
+    elif tampering == "bool as text":
+        _column(content, "flag")["values"][0] = "False"
+    elif tampering == "number as a bool":
+        _column(content, "n")["values"][0] = True
+    entry.write_text(json.dumps(content))
+    again = cache.cached_frame("flags", "k" * 64, compute, BOOL_SCHEMA)
+    pd.testing.assert_frame_equal(again, first, check_exact=True)
+    assert len(calls) == (1 if tampering == "valid" else 2)
 
 
 def test_symlinked_entry_is_replaced_not_followed(cache_folder, tmp_path, monkeypatch, expected, opened):

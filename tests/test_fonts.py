@@ -48,8 +48,7 @@ def test_every_label_of_the_plan_renders(plan):
 @pytest.mark.parametrize("language", ["zh", "en", "both"])
 def test_every_chart_draws_in_every_language(plan, language):
     """Every chart function of the package, drawn with missing glyphs as errors."""
-    from fuxin_analysis import assess, observations, reference
-    from fuxin_analysis.backtest import backtest
+    from fuxin_analysis import assess, evaluation, observations, reference
     from fuxin_analysis.scenarios import run_scenarios
 
     from .conftest import OBSERVED
@@ -60,12 +59,13 @@ def test_every_chart_draws_in_every_language(plan, language):
     national, targets = reference.national_series(), reference.national_targets()
     comparison = reference.comparison_table(table, national, targets, reference.comparable_indicators())
     results = run_scenarios(plan, [str(OBSERVED)], assessment, [0.5, 1.0], 2023, indicators=["hs_ger"])
+    result = evaluation.evaluate()
     figures = [
         charts.rates_chart(table, language), charts.pace_chart(table, language), charts.counts_chart(plan, language),
         charts.trajectory_panels(plan, observations.load([OBSERVED], plan), assessment, language, empty_totals=True),
-        charts.backtest_chart(national, backtest(national, 2022, 2025), 2022, 2025, language),
-        charts.status_chart(assessment, language),
-        charts.national_comparison_chart(comparison, national, targets, language),
+        charts.evaluation_chart(result["scores"], language), charts.calibration_chart(result["coverage"], language),
+        charts.status_chart(assessment, language), charts.status_chart(assessment, language, column="outcome"),
+        charts.national_comparison_chart(comparison, national, targets, language, ("阜新", "Fuxin")),
         charts.share_split_chart(table, "voc_share_senior_secondary", language),
         charts.scenario_chart(results, language),
     ]

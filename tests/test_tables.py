@@ -81,7 +81,13 @@ def test_scorecard_colours_the_status_column(plan):
     assert first["status"] == "target_achieved" and shown.iloc[0, 3] == "Target achieved"
     css = html.split("</style>")[0]
     green_rule = next(block for block in css.split("}") if STATUS_COLORS["target_achieved"] in block)
-    assert "_row0_col3" in green_rule and "col4" not in css  # the status column, and only it
+    assert "_row0_col3" in green_rule and "col5" not in css  # the status column and the outcome beside it
+    # the outcome column: no data for the first target (only the plan's 2020 figure) → grey
+    assert shown.columns[4] == "Outcome" and shown.iloc[0, 4] == "No data" and first["outcome"] == "no_data"
+    from fuxin_analysis.progress import OUTCOME_COLORS
+
+    grey_rule = next(block for block in css.split("}") if OUTCOME_COLORS["no_data"] in block)
+    assert "_row0_col4" in grey_rule and "_row0_col3," not in grey_rule  # row 0's status is green
     # rows grouped by domain: each domain's rows are contiguous
     domains = list(assessment["domain"])
     assert all(d not in domains[domains.index(d) + domains.count(d):] for d in set(domains))
