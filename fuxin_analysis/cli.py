@@ -1,4 +1,4 @@
-"""Command line: ``python -m fuxin_analysis run PARAMS.yaml`` and ``python -m fuxin_analysis check PLAN_DIR``.
+"""Command line: ``python -m fuxin_analysis run PARAMS.yaml``, ``check PLAN_DIR`` and ``evaluate``.
 
 Exit codes: 0 done; 2 bad input (a parameter, a data file, the destination, a command-line argument), refused
 before any notebook runs; 1 a run that failed (a notebook, the publication); 130 after Ctrl-C, 143 after SIGTERM,

@@ -83,7 +83,7 @@ def _entry(folder: pathlib.Path) -> pathlib.Path:
 def _assert_recomputed_and_stored(folder, entry, expected, monkeypatch):
     """The entry now holds the computed table: a further run reads it without computing."""
     assert entry.is_file() and not entry.is_symlink()
-    monkeypatch.setattr(projection, "_holt_damped", _no_statsmodels)
+    monkeypatch.setattr(projection, "holt_damped", _no_statsmodels)
     pd.testing.assert_frame_equal(_run(), expected, check_exact=True)
     assert not list(folder.glob(".evaluation-*"))  # no temporary file left
 
@@ -92,7 +92,7 @@ def test_second_evaluation_is_read_from_the_cache(cache_folder, monkeypatch):
     first = _run()
     assert len(list(cache_folder.glob("evaluation-*.json"))) == 1
     assert not list(cache_folder.glob("*.pkl"))  # no pickle anywhere
-    monkeypatch.setattr(projection, "_holt_damped", _no_statsmodels)
+    monkeypatch.setattr(projection, "holt_damped", _no_statsmodels)
     second = _run()
     pd.testing.assert_frame_equal(first, second)
     # the cached table is the computed one: he_ger's two-point line from 2022, 59.6 + 3 × (59.6 − 57.8) = 65.0 in 2025
@@ -119,7 +119,7 @@ def test_cold_and_warm_runs_are_identical(cache_folder, expected):
 def test_a_changed_input_is_a_miss(cache_folder, monkeypatch, change):
     series = national_series()
     evaluation_mod.rolling_forecasts(series)
-    monkeypatch.setattr(projection, "_holt_damped", _no_statsmodels)
+    monkeypatch.setattr(projection, "holt_damped", _no_statsmodels)
     methods = tuple(projection.METHODS)
     series = series.copy()
     if change == "value":

@@ -10,6 +10,7 @@ from fuxin_analysis.projection import (
     MIN_ERRORS,
     Calibration,
     forecast,
+    holt_damped,
     project_level,
     project_ols,
     project_total,
@@ -148,18 +149,39 @@ def test_ols_point_on_the_logit_scale():
     assert forecast(YEARS, VALUES, [2024], "ols_logit", 0, 100)[0] == pytest.approx(expected, rel=1e-12)
 
 
-def test_damped_and_combination_against_statsmodels_with_a_gap_filled():
+@pytest.mark.parametrize("alpha, beta, phi", [(0.5, 0.3, 0.9), (1.0, 1.0, 0.8), (0.1, 0.1, 0.98)])
+def test_damped_recursion_is_statsmodels_holt(alpha, beta, phi):
+    """The same recursion as statsmodels' Holt(damped_trend=True) started at level z0 and trend z1 − z0."""
     from statsmodels.tsa.holtwinters import Holt
 
+    z = np.array([0.1, 0.35, 0.5, 0.8, 0.85, 1.1, 1.2])
+    fit = Holt(z[1:], damped_trend=True, initialization_method="known", initial_level=z[0],
+               initial_trend=z[1] - z[0]).fit(smoothing_level=alpha, smoothing_trend=beta, damping_trend=phi,
+                                              optimized=False)
+    ours = holt_damped(z, 4, alpha, beta, phi)
+    assert ours == pytest.approx(fit.forecast(4), rel=1e-12, abs=1e-12)
+
+
+def test_damped_by_hand_and_its_grid_choice():
+    # z = 0, 1, 2 with α = β = 1, φ = 0.8: ℓ0 = 0, b0 = 1; t=1: ŷ = 0.8, ℓ = 1, b = 1; t=2: ŷ = 1.8, ℓ = 2, b = 1;
+    # forecasts ℓ + (0.8)b = 2.8 and ℓ + (0.8 + 0.64)b = 3.44
+    assert holt_damped(np.array([0.0, 1.0, 2.0]), 2, 1.0, 1.0, 0.8) == pytest.approx([2.8, 3.44])
+    # chosen on the grid: a straight line is best fitted with the least damping (φ = 0.98) and α = 1 (errors
+    # 0.02 twice, the smallest the grid allows): 2 + 0.98 × 1 = 2.98 one step ahead
+    assert holt_damped(np.array([0.0, 1.0, 2.0]), 1)[0] == pytest.approx(2.98)
+    # a constant series: every parameter fits it exactly; the forecast is the constant
+    assert holt_damped(np.array([3.0, 3.0, 3.0, 3.0]), 3) == pytest.approx([3.0, 3.0, 3.0])
+
+
+def test_damped_and_combination_fill_a_gap():
     years, values = [2016, 2017, 2019, 2020], [40.0, 44.0, 50.0, 53.0]
     z = [_logit(v / 100) for v in values]
-    filled = [z[0], z[1], (z[1] + z[2]) / 2, z[2], z[3]]  # 2018 interpolated halfway on the logit scale
-    holt = Holt(np.array(filled), damped_trend=True, initialization_method="estimated").fit()
-    damped_z = holt.forecast(3)[2]  # 2023 is 3 years after 2020
-    assert forecast(years, values, [2023], "damped", 0, 100)[0] == pytest.approx(100 * _expit(damped_z), rel=1e-9)
+    filled = np.array([z[0], z[1], (z[1] + z[2]) / 2, z[2], z[3]])  # 2018 interpolated halfway on the logit scale
+    damped_z = holt_damped(filled, 3)[2]  # 2023 is 3 years after 2020
+    assert forecast(years, values, [2023], "damped", 0, 100)[0] == pytest.approx(100 * _expit(damped_z), rel=1e-12)
     drift_z = z[3] + (z[3] - z[0]) / 4 * 3
     combined = 100 * _expit((damped_z + drift_z) / 2)
-    assert forecast(years, values, [2023], "combination", 0, 100)[0] == pytest.approx(combined, rel=1e-9)
+    assert forecast(years, values, [2023], "combination", 0, 100)[0] == pytest.approx(combined, rel=1e-12)
 
 
 def test_unknown_method_is_refused():
