@@ -432,3 +432,24 @@ def series_table(result: dict[str, pd.DataFrame], language: str = "both") -> pd.
             label("来源", "Sources", language): "; ".join(dict.fromkeys(g["source"])),
         })
     return pd.DataFrame(rows).set_index(label("序列", "Series", language))
+
+
+#: Series files whose rates are not about education (statistical bulletins' other shares): scored with the rest, and
+#: also shown apart, so a reader sees how the methods do on education series alone.
+OTHER_FILES = ("national_statistical_bulletins.csv",)
+
+
+def group_table(result: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """All horizons together, per group of series (education rates; other rates of the statistical bulletins) and
+    method: ``points, series, mae, coverage_80, width_80, brier`` (each series still left out of its calibration)."""
+    other = set(result["series"].loc[result["series"]["file"].isin(OTHER_FILES), "series_id"])
+    rows = []
+    for group, mask in (("education", ~result["scored"]["series_id"].isin(other)),
+                        ("other rates", result["scored"]["series_id"].isin(other))):
+        part = result["scored"][mask]
+        if part.empty:
+            continue
+        table = score_table(part)
+        table = table[table["horizon"] == "all"].drop(columns=["horizon", "mase"])
+        rows.append(table.assign(group=group))
+    return pd.concat(rows, ignore_index=True).set_index(["group", "method"])
