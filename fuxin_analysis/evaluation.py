@@ -372,10 +372,10 @@ def format_report(result: dict[str, pd.DataFrame], by_horizon: bool = False) -> 
     """The evaluation as plain text: what was scored, the table, the selection and the calibration."""
     used, left = result["series"], result["left_out"]
     table = summary_table(result) if not by_horizon else result["scores"]
+    points = len(result["forecasts"]) // max(result["forecasts"]["method"].nunique(), 1)
     lines = [
-        f"Rolling-origin evaluation: {used['series_id'].nunique()} real series, "
-        f"{len(result['forecasts']) // max(result['forecasts']['method'].nunique(), 1)} forecast points per method, "
-        f"horizons 1–{MAX_HORIZON} years; intervals and Brier scores leave each series out.",
+        (f"Rolling-origin evaluation: {used['series_id'].nunique()} real series, {points} forecast points per method, "
+         f"horizons 1–{MAX_HORIZON} years; intervals and Brier scores leave each series out."),
         table.to_string(index=False, float_format=lambda v: f"{v:.3f}"),
         "",
         "Chosen leaving each series out: " + ", ".join(

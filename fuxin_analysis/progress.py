@@ -49,7 +49,13 @@ import pandas as pd
 
 from . import observations as obs_mod
 from .plan import DOMAINS, FLOW_KINDS, Plan, load_plan
-from .projection import MIN_POINTS, Calibration, Projection, project_level, project_total
+from .projection import (
+    MIN_POINTS,
+    Calibration,
+    Projection,
+    project_level,
+    project_total,
+)
 
 #: Open SDG's default thresholds for a quantitative target (sdg-build ``get_progress_thresholds``, method 2).
 THRESHOLDS = {"high": 0.95, "med": 0.6, "low": 0.0}

@@ -17,7 +17,6 @@ from .labels import (
 from .plan import DOMAINS, FLOW_KINDS, Plan
 
 
-
 def _years(start: pd.Series, end: pd.Series) -> pd.Series:
     return end - start + 1
 

@@ -74,7 +74,7 @@ def test_one_observation_gives_nothing():
     assert np.isnan(p.value)
 
 
-def test_total_projection_adds_the_remaining_years():  # noqa: D103
+def test_total_projection_adds_the_remaining_years():
     # 10, 20, 30 in 2021–2023, a straight line: 40 in 2024 and 50 in 2025 → 150 in all
     p = project_total([2021, 2022, 2023], [10, 20, 30], 2021, 2025, target=140)
     assert p.value == pytest.approx(150)
