@@ -1,7 +1,7 @@
 """An on-disk cache for results that are slow to compute and whose inputs seldom change.
 
-The projection evaluation's Holt fits need statsmodels, whose import alone takes about a second of every run, while the
-national series they fit changes once a year. A cached result is keyed by a SHA-256 of everything it depends on:
+The projection evaluation forecasts every real series from every origin with every method (about a second), while
+the series change once a year. A cached result is keyed by a SHA-256 of everything it depends on:
 the inputs, the source of the modules that compute it and the versions of the libraries they use. Any change in
 one of them is a miss, so a stale result cannot be returned.
 

@@ -193,8 +193,8 @@ def rolling_forecasts(series: pd.DataFrame, methods: tuple[str, ...] = tuple(MET
     the :func:`usable` series of ``series``.
 
     Cached by :mod:`fuxin_analysis.cache` (as plain JSON, checked against :data:`FORECASTS` when read; keyed by the
-    series, the methods, this module's and the projection's source and the libraries' versions): the Holt fits take
-    seconds, a cached table milliseconds. A cached and a computed table are identical, types included."""
+    series, the methods, this module's and the projection's source and the libraries' versions): about a second to
+    compute, milliseconds to read. A cached and a computed table are identical, types included."""
     data, _ = usable(series)
     data = data[["series_id", "year", "value"]].sort_values(["series_id", "year"], kind="stable",
                                                              ignore_index=True)
@@ -205,7 +205,7 @@ def rolling_forecasts(series: pd.DataFrame, methods: tuple[str, ...] = tuple(MET
 
     key = cache_mod.key("evaluation", [data, list(methods), BOUNDS, MIN_POINTS, MAX_HORIZON],
                         modules=[__name__, "fuxin_analysis.projection"],
-                        packages=["statsmodels", "scipy", "numpy", "pandas"])
+                        packages=["scipy", "numpy", "pandas"])
     return cache_mod.cached_frame("evaluation", key, lambda: _compute_forecasts(data, methods), FORECASTS)
 
 
