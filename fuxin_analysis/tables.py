@@ -181,6 +181,17 @@ def plan_facts(plan: Plan, language: Language = "both") -> pd.DataFrame:
                         index=pd.Index([label(*k, language) for k, _ in rows], name=label("项目", "Item", language, " ")))
 
 
+def _target_columns(a: pd.DataFrame, h: dict[str, str], language: Language) -> dict[str, list[str]]:
+    """The domain, indicator and target (with its year) of each row of an assessment, as display columns."""
+    return {
+        h["domain"]: [domain_name(d, language) for d in a["domain"]],
+        h["indicator"]: [label(z, e, language) for z, e in zip(a["name_zh"], a["name_en"], strict=True)],
+        h["target"]: [f"{format_target(c, v, u, language, hi)} ({y})" for c, v, u, hi, y in
+                      zip(a["comparator"], a["target_value"], a["unit"], a["target_value_high"], a["target_year"],
+                          strict=True)],
+    }
+
+
 #: Position of the status column in :func:`display_scorecard` (after target, baseline, latest); the outcome follows it.
 SCORECARD_STATUS_COLUMN = 3
 SCORECARD_OUTCOME_COLUMN = 4
@@ -225,11 +236,7 @@ def display_scorecard(assessment: pd.DataFrame, language: Language = "both", pla
 
     a = assessment
     return pd.DataFrame({
-        h["domain"]: [domain_name(d, language) for d in a["domain"]],
-        h["indicator"]: [label(z, e, language) for z, e in zip(a["name_zh"], a["name_en"], strict=True)],
-        h["target"]: [f"{format_target(c, v, u, language, hi)} ({y})" for c, v, u, hi, y in
-                      zip(a["comparator"], a["target_value"], a["unit"], a["target_value_high"], a["target_year"],
-                          strict=True)],
+        **_target_columns(a, h, language),
         h["baseline"]: [baseline(r) for _, r in a.iterrows()],
         h["latest"]: [value_year(v, y, u) for v, y, u in zip(a["latest_value"], a["latest_year"], a["unit"],
                                                              strict=True)],
@@ -387,11 +394,7 @@ def shortfalls(assessment: pd.DataFrame, language: Language = "both") -> pd.Data
     gap = (a["target_value"] - a["latest_value"]).abs()
     share = a["observed_annual_change"] / a["required_annual_change"]
     return pd.DataFrame({
-        h["domain"]: [domain_name(d, language) for d in a["domain"]],
-        h["indicator"]: [label(z, e, language) for z, e in zip(a["name_zh"], a["name_en"], strict=True)],
-        h["target"]: [f"{format_target(c, v, u, language, hi)} ({y})" for c, v, u, hi, y in
-                      zip(a["comparator"], a["target_value"], a["unit"], a["target_value_high"], a["target_year"],
-                          strict=True)],
+        **_target_columns(a, h, language),
         h["reached"]: [format_value(v, u, language) for v, u in zip(a["latest_value"], a["unit"], strict=True)],
         h["gap"]: [format_value(round(g, 2), u, language) for g, u in zip(gap, a["unit"], strict=True)],
         h["pace_done"]: [f"{v:.3g}" if pd.notna(v) else "—" for v in a["observed_annual_change"]],

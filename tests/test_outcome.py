@@ -128,3 +128,17 @@ def test_lower_is_better(kind, years, values, direction, expected):
 
 def test_every_outcome_is_named():
     assert set(OUTCOMES) == {"met", "not_met", "pending", "open", "no_data"}
+
+
+def test_shortfall_of_a_target_not_met_by_hand(plan):
+    from fuxin_analysis.tables import outcome_headline, outcome_summary, shortfalls
+
+    obs = pd.DataFrame(_hs((2025, 98.5)), columns=["indicator_id", "year", "value", "source"])
+    a = assess(plan, obs, today=date(2026, 1, 1))
+    # 98 → 98.5 over 2020–2025: 0.1 a year achieved against (99 − 98)/5 = 0.2 required, half; 0.5 points short
+    row = shortfalls(a, "en").iloc[0]
+    assert row.tolist() == ["99% (2025)", "98.5%", "0.5%", "0.1", "0.2", "50%"]
+    assert len(shortfalls(a, "en")) == 1
+    summary = outcome_summary(a, "en")
+    assert summary.loc["Senior secondary", "Not met"] == 1 and summary.loc["All domains", "Total"] == len(a)
+    assert "1 not met" in outcome_headline(a, 2026, "en")
