@@ -38,6 +38,7 @@ Methods (each cited in the notebooks):
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 from collections.abc import Callable
@@ -286,14 +287,11 @@ def assess(plan: Plan | str | Path, observations: pd.DataFrame | list[str | Path
     targets = plan.targets()
     targets = targets.iloc[targets["domain"].map(DOMAINS.index).argsort(kind="stable")]
     empty = (np.array([]), np.array([]))
-    calibrations: dict[str, Calibration] = {}
+    @functools.cache
+    def calibration() -> Calibration:  # read only when a target needs it
+        from .evaluation import calibration as calibrate
 
-    def calibration() -> Calibration:  # computed only when a target needs it
-        if method not in calibrations:
-            from .evaluation import calibration as calibrate
-
-            calibrations[method] = calibrate(method)
-        return calibrations[method]
+        return calibrate(method)
 
     rows = [_assess_target(st, series.get(st["indicator_id"], empty), history.get(st["indicator_id"]), base_year_plan,
                            now, method, calibration)
