@@ -5,9 +5,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PARAMS ?= params/default.yaml
+PLAN ?= data/plans/fuxin_14th
+TEMPLATE ?= reports/$(notdir $(PLAN))_observations.xlsx
 PIP_FLAGS ?= --quiet --disable-pip-version-check
 
-.PHONY: report test install install-test lab check bench clean
+.PHONY: report test install install-test lab check bench clean template
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -33,6 +35,10 @@ test: install-test
 
 check: install
 	$(BIN)/python -m fuxin_analysis check data/plans/fuxin_14th
+
+template: install
+	@mkdir -p $(dir $(TEMPLATE))
+	$(BIN)/python -m fuxin_analysis template $(PLAN) --output $(TEMPLATE)
 
 bench: install
 	$(BIN)/python benchmarks/run.py

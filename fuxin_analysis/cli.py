@@ -1,4 +1,5 @@
-"""Command line: ``python -m fuxin_analysis run PARAMS.yaml``, ``check PLAN_DIR`` and ``evaluate``.
+"""Command line: ``python -m fuxin_analysis run PARAMS.yaml``, ``check PLAN_DIR``, ``template PLAN_DIR`` and
+``evaluate``.
 
 Exit codes: 0 done; 2 bad input (a parameter, a data file, the destination, a command-line argument), refused
 before any notebook runs; 1 a run that failed (a notebook, the publication); 130 after Ctrl-C, 143 after SIGTERM,
@@ -66,6 +67,12 @@ def _parser() -> argparse.ArgumentParser:
                           "already imported the libraries (slower; for comparison or trouble-shooting)")
     check = sub.add_parser("check", help="validate a plan folder and print what it holds")
     check.add_argument("plan_dir", help="plan folder, e.g. data/plans/fuxin_14th")
+    template = sub.add_parser("template", help="write an Excel workbook for entering a plan's observations")
+    template.add_argument("plan_dir", help="plan folder, e.g. data/plans/fuxin_14th")
+    template.add_argument("--output", required=True, help="the workbook to write (.xlsx); an existing file is never "
+                                                          "replaced")
+    template.add_argument("--from", dest="known", action="append", default=[], metavar="FILE",
+                          help="observation file (.csv or .xlsx) whose values fill the workbook; may be repeated")
     evaluate = sub.add_parser("evaluate", help="score the projection methods on real series (rolling origin) and "
                                                "print the table")
     evaluate.add_argument("--series", help="folder of evaluation series (default: data/reference/evaluation/)")
@@ -110,6 +117,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             roles = plan.statements["role"].value_counts()
             print(f"{plan.meta.id}: {len(plan.indicators)} indicators, {len(plan.statements)} statements "
                   f"({roles.get('baseline', 0)} baseline, {roles.get('target', 0)} target); all quotes verified")
+        elif args.command == "template":
+            from .observations import read_observations
+            from .plan import load_plan
+            from .workbook import write_template
+
+            plan = load_plan(args.plan_dir)
+            known = read_observations(args.known, plan) if args.known else None
+            written = write_template(plan, args.output, known)
+            filled = 0 if known is None else len(known)
+            print(f"template written to {written} ({len(plan.indicators)} indicators × "
+                  f"{plan.meta.period_start}–{plan.meta.period_end}; {filled} values filled in)")
         elif args.command == "evaluate":
             from .evaluation import EVALUATION_DIR, evaluate, format_report
 

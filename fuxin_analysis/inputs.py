@@ -102,6 +102,22 @@ def read_text(path: str | Path, max_bytes: int = MAX_BYTES) -> str:
         ) from None
 
 
+def check_header(path: str | Path, header: Sequence[str], columns: Sequence[str], required: Sequence[str]) -> None:
+    """A table's header row: every name known (an unknown one is usually a typo: the nearest is suggested), none
+    twice, every required one present."""
+    for name in header:
+        if name not in columns:
+            guess = nearest(name, columns)
+            raise InputError(path, "unknown column", row=1, field=name, hint=f"did you mean '{guess}'?" if guess else
+                             f"known columns: {', '.join(columns)}")
+    if len(set(header)) != len(header):
+        dup = next(h for h in header if header.count(h) > 1)
+        raise InputError(path, "column appears twice", row=1, field=dup)
+    for name in required:
+        if name not in header:
+            raise InputError(path, "missing column", row=1, field=name)
+
+
 def read_csv(path: str | Path, columns: Sequence[str], required: Sequence[str]) -> list[tuple[int, dict[str, str]]]:
     """Rows of a CSV file as ``(row_number, {column: text})``; the header is row 1.
 
@@ -117,17 +133,7 @@ def read_csv(path: str | Path, columns: Sequence[str], required: Sequence[str]) 
         rows = list(reader)
     except csv.Error as exc:
         raise InputError(path, f"not a readable CSV table ({exc})") from None
-    for name in header:
-        if name not in columns:
-            guess = nearest(name, columns)
-            raise InputError(path, "unknown column", row=1, field=name, hint=f"did you mean '{guess}'?" if guess else
-                             f"known columns: {', '.join(columns)}")
-    if len(set(header)) != len(header):
-        dup = next(h for h in header if header.count(h) > 1)
-        raise InputError(path, "column appears twice", row=1, field=dup)
-    for name in required:
-        if name not in header:
-            raise InputError(path, "missing column", row=1, field=name)
+    check_header(path, header, columns, required)
     out = []
     for number, cells in enumerate(rows, start=2):
         if not any(c.strip() for c in cells):

@@ -1,4 +1,5 @@
-"""Observed values: CSV files of ``indicator_id, year, value, source, note``, validated against a plan.
+"""Observed values: CSV files or Excel workbooks (:mod:`fuxin_analysis.workbook`) of ``indicator_id, year, value,
+source, note``, validated against a plan.
 
 The plan's own baselines for its baseline year are observations too (``origin = "plan"``). An observed value
 for the baseline year that differs from the plan's figure is kept (``origin = "observed"``) and reported with
@@ -51,12 +52,18 @@ def read_observations(paths: Iterable[str | Path], plan: Plan, today: date | Non
 
     A year after the current year (``today``, by default the system's date) cannot have been observed: it is
     refused like any bad value (usually a typo, 2032 for 2023)."""
-    def rows() -> Iterable[tuple[Path, int, dict[str, object]]]:
+    def rows() -> Iterable[tuple[Path | str, int, dict[str, object]]]:
         for path in map(Path, paths):
-            if path.suffix.lower() != ".csv":
-                raise InputError(path, "an observation file must be a .csv file")
-            for row, record in read_csv(path, COLUMNS, COLUMNS[:4]):
-                yield path, row, record
+            suffix = path.suffix.lower()
+            if suffix in (".xlsx", ".xls"):
+                from .workbook import read_rows
+
+                yield from read_rows(path)
+            elif suffix == ".csv":
+                for row, record in read_csv(path, COLUMNS, COLUMNS[:4]):
+                    yield path, row, record
+            else:
+                raise InputError(path, "an observation file must be a .csv file or an Excel workbook (.xlsx)")
 
     return _validated(rows(), plan, last_year=(today or date.today()).year)
 

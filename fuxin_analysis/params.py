@@ -32,7 +32,8 @@ class Params(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     plan_dir: StrictStr = Field(description="plan folder (plan.yaml, indicators.csv, statements.csv, source.txt)")
-    observations: list[StrictStr] = Field(default_factory=list, description="CSV files of observed values")
+    observations: list[StrictStr] = Field(default_factory=list,
+                                          description="observation files: CSV, or Excel workbooks (.xlsx)")
     as_of: Year | None = Field(default=None, description="use only observations up to this year (default: all)")
     language: Language = Field(default="both", description="labels in 'zh', 'en' or 'both'")
     title: Annotated[StrictStr, Field(min_length=1, max_length=200)] = Field(
@@ -91,8 +92,12 @@ def load_params(path: str | Path) -> tuple[Params, dict[str, object]]:
             raise InputError(path, "is a folder, not a CSV file", field=field, value=name)
         if kind is None:
             raise InputError(path, "observation file not found", field=field, value=name)
-        if obs.suffix.lower() != ".csv":
-            raise InputError(path, "an observation file must be a .csv file", field=field, value=name)
+        if obs.suffix.lower() == ".xls":
+            raise InputError(path, "an old-format Excel workbook (.xls)", field=field, value=name,
+                             hint="open it in Excel and save it as .xlsx")
+        if obs.suffix.lower() not in (".csv", ".xlsx"):
+            raise InputError(path, "an observation file must be a .csv file or an Excel workbook (.xlsx)",
+                             field=field, value=name)
         observations.append(str(obs))
     notebook_params: dict[str, object] = {
         "plan_dir": str(plan_dir),
