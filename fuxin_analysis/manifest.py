@@ -60,6 +60,14 @@ def project_commit() -> dict[str, object]:
         return {"commit": None, "uncommitted_changes": None}
 
 
+def parameter_record(params_file: Path, params: Params, notebook_params: dict[str, object]) -> dict[str, object]:
+    """The run's parameters as the manifest records them (paths inside the project relative to it): what the next
+    report compares to say whether it compares like with like."""
+    return {**params.model_dump(mode="json"), "params_file": _name(params_file),
+            "plan_dir": _name(Path(notebook_params["plan_dir"])),
+            "observations": [_name(Path(p)) for p in notebook_params["observations"]]}
+
+
 def write_manifest(target: Path, params_file: Path, params: Params, plan: Plan, notebook_params: dict[str, object],
                    notebooks: Iterable[Path], run_time: datetime, files: Iterable[str] = ()) -> Path:
     """Write ``manifest.json``. ``tool`` marks the folder as a report of this tool and ``files`` lists every file
@@ -72,9 +80,7 @@ def write_manifest(target: Path, params_file: Path, params: Params, plan: Plan, 
         "tool": {"name": TOOL, "report_format": REPORT_FORMAT},
         "files": sorted(files),
         "run_time": run_time.isoformat(timespec="seconds"),
-        "parameters": {**params.model_dump(mode="json"), "params_file": _name(params_file),
-                       "plan_dir": _name(Path(notebook_params["plan_dir"])),
-                       "observations": [_name(Path(p)) for p in notebook_params["observations"]]},
+        "parameters": parameter_record(params_file, params, notebook_params),
         "plan": {"id": plan.meta.id, "statements": len(plan.statements), "indicators": len(plan.indicators)},
         "inputs": {_name(p): sha256(p) for p in inputs},
         "packages": package_versions(),

@@ -81,20 +81,29 @@ def write_scorecard(assessment: pd.DataFrame, target: Path) -> Path:
 
 
 def write_scorecard_xlsx(assessment: pd.DataFrame, target: Path, language: Language = "both",
-                         plan: object = None) -> Path:
+                         plan: object = None, gaps: pd.DataFrame | None = None) -> Path:
     """``scorecard.xlsx`` for planners: a readable sheet with status colours, the full data with Chinese (or
-    English, or both) headers, and the methods' thresholds."""
+    English, or both) headers, the data gaps (:func:`fuxin_analysis.gaps.data_gaps`, the figures that matter most
+    first) and the methods' thresholds."""
     from openpyxl.styles import Alignment, Font, PatternFill
 
     from .progress import OUTCOME_COLORS, STATUS_COLORS
-    from .tables import SCORECARD_OUTCOME_COLUMN, SCORECARD_STATUS_COLUMN, display_scorecard, thresholds_table
+    from .tables import (
+        SCORECARD_OUTCOME_COLUMN,
+        SCORECARD_STATUS_COLUMN,
+        display_data_gaps,
+        display_scorecard,
+        thresholds_table,
+    )
 
     shown = display_scorecard(assessment, language, plan).reset_index()
     data = assessment.copy()
     if language != "en":
         data.columns = [label(COLUMN_NAMES_ZH[c], c, language, " ") for c in data.columns]
-    sheets = {label("记分卡", "Scorecard", language, " "): shown, label("数据", "Data", language, " "): data,
-              label("方法", "Methods", language, " "): thresholds_table(language).reset_index()}
+    sheets = {label("记分卡", "Scorecard", language, " "): shown, label("数据", "Data", language, " "): data}
+    if gaps is not None:
+        sheets[label("数据缺口", "Data gaps", language, " ")] = display_data_gaps(gaps, language).reset_index()
+    sheets[label("方法", "Methods", language, " ")] = thresholds_table(language).reset_index()
     with pd.ExcelWriter(target, engine="openpyxl") as writer:
         for name, frame in sheets.items():
             frame.to_excel(writer, sheet_name=name[:31], index=False)
@@ -120,9 +129,44 @@ def heading(title: str) -> str:
     return f"<h1>{html.escape(title)}</h1>"
 
 
+def _changes_html(changes: object, language: Language) -> str:
+    """The index's section on what changed since the previous report (all text escaped)."""
+    from .progress import OUTCOME_LABELS, STATUS_LABELS
+
+    heading = label("与上一份报告相比", "Changes since the last report", language)
+    when = getattr(changes, "previous_run", None)
+    lines = [f"<h2>{html.escape(heading)}</h2>"]
+    if when:
+        lines.append(f'<p class="meta">{html.escape(label("上一份报告生成于", "The previous report ran on", language))} '
+                     f"{html.escape(when.replace('T', ' '))}</p>")
+    lines += [f"<p>{html.escape(label(zh, en, language))}</p>" for zh, en in changes.notes]
+    changed = changes.changed
+    if len(changed):
+        head = [label("指标", "Indicator", language), label("状态（之前 → 之后）", "Status (before → after)", language),
+                label("结果（之前 → 之后）", "Outcome (before → after)", language),
+                label("新增或更改的观测", "New or changed observations", language)]
+
+        def pair(before: object, after: str, names: dict[str, tuple[str, str]]) -> str:
+            old = label(*names[before], language) if isinstance(before, str) and before in names else "—"
+            return f"{old} → {label(*names[after], language)}"
+
+        rows = "\n".join(
+            "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in (
+                label(r.name_zh, r.name_en, language), pair(r.status_before, r.status_after, STATUS_LABELS),
+                pair(r.outcome_before, r.outcome_after, OUTCOME_LABELS), r.new_observations or "—")) + "</tr>"
+            for r in changed.itertuples())
+        lines.append("<table><thead><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) +
+                     f"</tr></thead><tbody>\n{rows}\n</tbody></table>")
+        lines.append(f'<p class="meta">{html.escape(label("全部目标的比较见", "Every target compared:", language))} '
+                     '<a href="changes.csv">changes.csv</a></p>')
+    return "\n".join(lines)
+
+
 def write_index(folder: Path, title: str, pages: Sequence[Page], run_time: datetime,
-                assessment: pd.DataFrame | None = None, language: Language = "both", plan: object = None) -> Path:
-    """``index.html``: the title, when it ran, the scorecard, and relative links to every page and file."""
+                assessment: pd.DataFrame | None = None, language: Language = "both", plan: object = None,
+                changes: object = None) -> Path:
+    """``index.html``: the title, the plan, when it ran, what changed since the previous report (``changes``:
+    :class:`fuxin_analysis.changes.Changes`), the scorecard, and relative links to every page and file."""
     from .tables import display_scorecard, style_scorecard
 
     items = "\n".join(
@@ -133,6 +177,7 @@ def write_index(folder: Path, title: str, pages: Sequence[Page], run_time: datet
         table = style_scorecard(display_scorecard(assessment, language, plan), assessment).to_html()
         scorecard = f"<h2>{html.escape(label('目标进展记分卡', 'Scorecard', language))}</h2>\n{table}"
     files = label("数据文件", "Files", language)
+    changes_section = _changes_html(changes, language) if changes is not None else ""
     plan_line = ""
     meta = getattr(plan, "meta", None)
     if meta is not None:
@@ -164,9 +209,11 @@ th, td {{ border-bottom: 1px solid #ddd; padding: 4px 6px; text-align: left; ver
 </ol>
 <h2>{html.escape(files)}</h2>
 <ul>
-<li><a href="scorecard.xlsx">scorecard.xlsx</a> · <a href="scorecard.csv">scorecard.csv</a></li>
+<li><a href="scorecard.xlsx">scorecard.xlsx</a> · <a href="scorecard.csv">scorecard.csv</a>
+ · <a href="observations.csv">observations.csv</a> · <a href="changes.csv">changes.csv</a></li>
 <li><a href="manifest.json">manifest.json</a> ({html.escape(label("输入文件校验和与软件版本", "input checksums and versions", language))})</li>
 </ul>
+{changes_section}
 {scorecard}
 </body>
 </html>

@@ -28,14 +28,20 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from . import destination
+from . import changes, destination
 from .errors import InputError
 from .inputs import file_kind, os_problem, read_text
-from .manifest import write_manifest
+from .manifest import parameter_record, write_manifest
 from .params import Params, load_params
 from .plan import Plan, load_plan
 from .progress import assess
-from .report import Page, export_html, write_index, write_scorecard, write_scorecard_xlsx
+from .report import (
+    Page,
+    export_html,
+    write_index,
+    write_scorecard,
+    write_scorecard_xlsx,
+)
 
 if TYPE_CHECKING:
     from .kernels import KernelSession
@@ -129,13 +135,19 @@ def _run(params_file: Path, output: str | Path | None, jobs: int | None, noteboo
                              _protected(params_file, nb_params, notebook_dir))
     assessment = assess(plan, nb_params["observations"], as_of=params.as_of)
     from . import cache
+    from .gaps import data_gaps
+    from .observations import load as load_observations
+    from .progress import judged_in
+
+    data = load_observations(nb_params["observations"], plan, params.as_of)
+    gaps = data_gaps(plan, data, assessment, judged_in(params.as_of))
 
     note = cache.problem()
     if note:
         progress(f"note: {note}")
     with _lock(dest):
-        return _run_locked(dest, params_file, params, plan, nb_params, assessment, books, jobs, progress, t0,
-                           session)
+        return _run_locked(dest, params_file, params, plan, nb_params, Assessed(assessment, data, gaps), books, jobs,
+                           progress, t0, session)
 
 
 def notebooks(folder: Path = NOTEBOOK_DIR) -> list[Path]:
@@ -216,14 +228,27 @@ def _lock(dest: Path) -> Iterator[None]:
 def _report_files(books: list[Path]) -> list[str]:
     """Every file a published report holds (listed in its manifest, so the next run can tell them from a user's)."""
     return sorted([*(b.name for b in books), *(f"{b.stem}.html" for b in books), "index.html", "scorecard.csv",
-                   "scorecard.xlsx", destination.MANIFEST, TIMINGS, destination.CHECKSUMS])
+                   "scorecard.xlsx", changes.OBSERVATIONS_FILE, changes.CHANGES_FILE, destination.MANIFEST, TIMINGS,
+                   destination.CHECKSUMS])
+
+
+@dataclass(frozen=True)
+class Assessed:
+    """What the runner computes before the notebooks run: the scorecard, the observations it used, the data gaps."""
+
+    assessment: pd.DataFrame
+    data: pd.DataFrame
+    gaps: pd.DataFrame
 
 
 def _run_locked(dest: Path, params_file: Path, params: Params, plan: Plan, nb_params: dict[str, object],
-                assessment: pd.DataFrame, books: list[Path], jobs: int, progress: Callable[[str], None],
+                assessed: Assessed, books: list[Path], jobs: int, progress: Callable[[str], None],
                 t0: float, session: KernelSession) -> RunResult:
     """Execute and export into a new staging folder, then publish it; on any failure or interruption kill the
     kernels and keep the staging folder under a clear name (``<dest>.failed-<time>``, ``.interrupted-<time>``)."""
+    assessment = assessed.assessment
+    previous = changes.read_previous(dest) if dest.is_dir() else None  # the report this run will replace
+    unreadable = previous is None and dest.is_dir() and any(dest.iterdir())
     staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.staging-", dir=dest.parent))
     os.chmod(staging, 0o755)  # mkdtemp makes it private; a published report is as readable as any new folder
     started = datetime.now()
@@ -237,7 +262,12 @@ def _run_locked(dest: Path, params_file: Path, params: Params, plan: Plan, nb_pa
                    for nb in _longest_first(books, dest / TIMINGS)}
         # the files that do not need the notebooks are written while they run
         write_scorecard(assessment, staging / "scorecard.csv")
-        write_scorecard_xlsx(assessment, staging / "scorecard.xlsx", params.language, plan)
+        write_scorecard_xlsx(assessment, staging / "scorecard.xlsx", params.language, plan, assessed.gaps)
+        changes.write_observations(assessed.data, staging / changes.OBSERVATIONS_FILE)
+        compared = changes.compare(previous, assessment, assessed.data, plan.meta.id,
+                                   parameter_record(params_file, params, nb_params),
+                                   started.isoformat(timespec="seconds"), unreadable)
+        changes.write(compared, staging / changes.CHANGES_FILE)
         write_manifest(staging / destination.MANIFEST, params_file, params, plan, nb_params, books, started,
                        _report_files(books))
         exports = {}
@@ -253,7 +283,7 @@ def _run_locked(dest: Path, params_file: Path, params: Params, plan: Plan, nb_pa
         for fut, nb in exports.items():
             pages[nb.name] = fut.result()
         ordered = [pages[nb.name] for nb in books]
-        write_index(staging, params.title, ordered, started, assessment, params.language, plan)
+        write_index(staging, params.title, ordered, started, assessment, params.language, plan, compared)
         (staging / TIMINGS).write_text(json.dumps(timings, indent=1, sort_keys=True), encoding="utf-8")
         destination.write_checksums(staging)
         with _signals_deferred():

@@ -419,3 +419,27 @@ def no_shortfall_sentence(language: Language = "both") -> str:
     """What the page says when no target is known to be missed."""
     return label("没有已确认未达成的目标（未达成须目标年数值已观测）。",
                  "No target is known to be missed (that needs the target year's value observed).", language, "\n\n")
+
+
+def display_data_gaps(gaps: pd.DataFrame, language: Language = "both", only_needed: bool = False) -> pd.DataFrame:
+    """:func:`fuxin_analysis.gaps.data_gaps` formatted for reading (the figures that matter most first); with
+    ``only_needed``, only the targets a figure would change."""
+    from .gaps import PRIORITIES
+    from .progress import OUTCOME_LABELS
+
+    g = gaps[gaps["priority"] > 0] if only_needed else gaps
+    h = _headers(language, {
+        "year": ("目标年", "Target year"), "outcome": ("结果", "Outcome"),
+        "observed": ("已有数据的年份", "Years observed"), "missing": ("缺少数据的年份", "Years missing"),
+        "figure": ("最需要的数据（年份）", "Figure most needed (year)"), "why": ("作用", "What it would do"),
+    })
+    return pd.DataFrame({
+        h["domain"]: [domain_name(d, language) for d in g["domain"]],
+        h["indicator"]: [label(z, e, language) for z, e in zip(g["name_zh"], g["name_en"], strict=True)],
+        h["year"]: g["target_year"].astype(int).to_list(),
+        h["outcome"]: [label(*OUTCOME_LABELS[o], language) for o in g["outcome"]],
+        h["observed"]: [v or "—" for v in g["years_observed"]],
+        h["missing"]: [v or "—" for v in g["years_missing"]],
+        h["figure"]: [v or "—" for v in g["next_figure"]],
+        h["why"]: [label(*PRIORITIES[p], language) if p else "—" for p in g["priority"]],
+    }).set_index([h["domain"], h["indicator"]])

@@ -177,25 +177,30 @@ def _build(plan: Plan, rows: pd.DataFrame) -> Any:
                            error="年份须为四位整数 / the year must be a whole number such as 2023")
     years.add(f"B2:B{last + SPARE_ROWS}")
     ws.add_data_validation(years)
-    by_bounds: dict[tuple[float, float], list[int]] = {}
-    for i, r in enumerate(rows.itertuples(), start=2):
-        by_bounds.setdefault((r.lower_bound, r.upper_bound), []).append(i)
+    by_bounds: dict[tuple[float | None, float | None], list[int]] = {}
+    for i, r in enumerate(rows.itertuples(), start=2):  # one rule per pair of bounds (NaN is not a dict key)
+        key = (None if pd.isna(r.lower_bound) else float(r.lower_bound),
+               None if pd.isna(r.upper_bound) else float(r.upper_bound))
+        by_bounds.setdefault(key, []).append(i)
     for (low, high), numbers in by_bounds.items():
-        if pd.isna(low) and pd.isna(high):
+        if low is None and high is None:
             dv = DataValidation(type="decimal", operator="between", formula1="-1E+300", formula2="1E+300")
-        elif pd.isna(high):
+        elif high is None:
             dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1=f"{low:g}")
-        elif pd.isna(low):
+        elif low is None:
             dv = DataValidation(type="decimal", operator="lessThanOrEqual", formula1=f"{high:g}")
         else:
             dv = DataValidation(type="decimal", operator="between", formula1=f"{low:g}", formula2=f"{high:g}")
         dv.allow_blank = True
         dv.showErrorMessage = True
         dv.errorTitle = "数值 value"
-        dv.error = (f"须为数字，范围 {'' if pd.isna(low) else f'{low:g}'}–{'' if pd.isna(high) else f'{high:g}'} / "
+        dv.error = (f"须为数字，范围 {'' if low is None else f'{low:g}'}–{'' if high is None else f'{high:g}'} / "
                     "a number within the indicator's bounds (percentages as 0–100: type 95, not 95%)")
-        for number in numbers:
-            dv.add(f"C{number}")
+        start = numbers[0]
+        for prev, number in zip(numbers, [*numbers[1:], None], strict=True):  # consecutive rows as one range
+            if number != prev + 1:
+                dv.add(f"C{start}:C{prev}" if prev > start else f"C{start}")
+                start = number
         ws.add_data_validation(dv)
     _help_sheet(book.create_sheet(HELP_SHEET), plan)
     return book
@@ -204,25 +209,25 @@ def _build(plan: Plan, rows: pd.DataFrame) -> Any:
 HELP_LINES = [
     ("如何填写", "How to fill this workbook"),
     ("只填写 value、source、note 三列；indicator_id 与 year 已预先填好，请勿修改。灰色各列仅供参考，读取时忽略。",
-     "Fill only value, source and note; indicator_id and year are filled in, do not change them. The grey columns are "
-     "for reference and are ignored when the workbook is read."),
-    ("没有数据的行留空即可：value 为空的行不会被读取。", "Leave a row empty when there is no figure: rows with an empty value are "
-     "skipped."),
+     ("Fill only value, source and note; indicator_id and year are filled in, do not change them. The grey columns are "
+     "for reference and are ignored when the workbook is read.")),
+    ("没有数据的行留空即可：value 为空的行不会被读取。", ("Leave a row empty when there is no figure: rows with an empty value are "
+     "skipped.")),
     ("按“单位”列的单位填写：百分比填 0–100 的数字（95%填 95，单元格格式用“常规”或“数值”，不要用百分比格式）。",
-     "Use the unit of the unit column: percentages as numbers from 0 to 100 (95% is typed 95, in a cell formatted as "
-     "General or Number, not as a percentage)."),
-    ("万、亿写成完整的数字：1.5万填 15000，2.3亿元填 230000000。", "Write 万 and 亿 out in full: 1.5万 is 15000, "
-     "2.3亿元 is 230000000."),
-    ("累计类指标（单位列注明“每行为当年数量”）：每行填写当年的数量，不要填累计数。", "For totals over the period (the unit column "
-     "says so), each row is that year's amount, not a running total."),
+     ("Use the unit of the unit column: percentages as numbers from 0 to 100 (95% is typed 95, in a cell formatted as "
+     "General or Number, not as a percentage).")),
+    ("万、亿写成完整的数字：1.5万填 15000，2.3亿元填 230000000。", ("Write 万 and 亿 out in full: 1.5万 is 15000, "
+     "2.3亿元 is 230000000.")),
+    ("累计类指标（单位列注明“每行为当年数量”）：每行填写当年的数量，不要填累计数。", ("For totals over the period (the unit column "
+     "says so), each row is that year's amount, not a running total.")),
     ("每个数值填写一个出处：文件名称、发布机关与网址或文号，如“2023年阜新市国民经济和社会发展统计公报，阜新市统计局，http://…”。",
      "One source per value: the publication, its issuer and its address or document number."),
-    ("年份为数值所属的年份（学年数据按开学年份，并在 note 中注明）。", "The year is the year the figure describes (for a school "
-     "year, the year it starts; say so in note)."),
-    ("需要补充其他年份时，在下方空行填写 indicator_id、year、value、source。", "For other years, use the empty rows below: "
-     "indicator_id, year, value, source."),
-    ("不要使用公式；如使用，请保存后再提交（工具读取公式保存的结果，未计算的公式会被拒绝）。", "Prefer typed numbers; a formula is read "
-     "by its saved result, and one never calculated is refused."),
+    ("年份为数值所属的年份（学年数据按开学年份，并在 note 中注明）。", ("The year is the year the figure describes (for a school "
+     "year, the year it starts; say so in note).")),
+    ("需要补充其他年份时，在下方空行填写 indicator_id、year、value、source。", ("For other years, use the empty rows below: "
+     "indicator_id, year, value, source.")),
+    ("不要使用公式；如使用，请保存后再提交（工具读取公式保存的结果，未计算的公式会被拒绝）。", ("Prefer typed numbers; a formula is read "
+     "by its saved result, and one never calculated is refused.")),
     ("保存为 .xlsx（不要另存为 .xls，不要设置密码）。", "Save as .xlsx (not .xls), without a password."),
 ]
 
@@ -296,7 +301,7 @@ def read_rows(path: str | Path) -> Iterable[tuple[str, int, dict[str, str]]]:
 
     try:
         book = load_workbook(path, read_only=True, data_only=False)
-    except Exception as exc:  # a damaged or foreign zip: openpyxl raises many kinds
+    except Exception as exc:  # noqa: BLE001 — a damaged or foreign zip: openpyxl raises many kinds
         raise InputError(path, f"not a readable .xlsx workbook ({type(exc).__name__})") from None
     try:
         if SHEET not in book.sheetnames:

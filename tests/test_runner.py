@@ -23,7 +23,7 @@ NOTEBOOKS = ("01_baselines", "02_trajectories", "03_scorecard", "04_national_com
 def test_report_files(report):
     names = {p.name for p in report.iterdir()}
     assert names == {"index.html", "scorecard.csv", "scorecard.xlsx", "manifest.json", "SHA256SUMS", "timings.json",
-                     *(f"{n}.{ext}" for n in NOTEBOOKS for ext in ("html", "ipynb"))}
+                     "observations.csv", "changes.csv", *(f"{n}.{ext}" for n in NOTEBOOKS for ext in ("html", "ipynb"))}
     assert not list(report.parent.glob(".out.staging-*"))  # staging folder moved into place
     manifest = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["tool"] == {"name": "fuxin-analysis", "report_format": 1}
@@ -84,7 +84,11 @@ def test_scorecard_xlsx(report):
     from openpyxl import load_workbook
 
     book = load_workbook(report / "scorecard.xlsx")
-    assert book.sheetnames == ["Scorecard", "Data", "Methods"]
+    assert book.sheetnames == ["Scorecard", "Data", "Data gaps", "Methods"]
+    gaps = [[c.value for c in row] for row in book["Data gaps"].iter_rows(min_row=2, max_row=2)][0]
+    # first the figure that decides an outcome: the college's 2025 enrolment (2024 observed, 2025 has come)
+    assert gaps[1].startswith("students enrolled at Fuxin Higher Vocational College") and gaps[2] == 2025
+    assert (gaps[4], gaps[6], gaps[7]) == ("2024", "2025", "decides the outcome (met or not)")
     sheet = book["Scorecard"]
     header = [c.value for c in sheet[1]]
     status = header.index("Status") + 1
