@@ -7,9 +7,12 @@ BIN := $(VENV)/bin
 PARAMS ?= params/default.yaml
 PLAN ?= data/plans/fuxin_14th
 TEMPLATE ?= reports/$(notdir $(PLAN))_observations.xlsx
+# the explorer as a web app: localhost only unless HOST is given (see README, "For planners: the explorer as a web app")
+HOST ?= 127.0.0.1
+PORT ?= 8866
 PIP_FLAGS ?= --quiet --disable-pip-version-check
 
-.PHONY: report test install install-test lab check bench clean template
+.PHONY: report test install install-test lab check bench clean template app
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -39,6 +42,10 @@ check: install
 template: install
 	@mkdir -p $(dir $(TEMPLATE))
 	$(BIN)/python -m fuxin_analysis template $(PLAN) --output $(TEMPLATE)
+
+app: install
+	JUPYTER_PATH=$(CURDIR)/app $(BIN)/voila notebooks/explore.ipynb --no-browser --Voila.ip=$(HOST) --port=$(PORT) \
+		--template=offline --VoilaConfiguration.show_tracebacks=False --VoilaConfiguration.strip_sources=True
 
 bench: install
 	$(BIN)/python benchmarks/run.py

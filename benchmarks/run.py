@@ -12,7 +12,10 @@
 6. ``assess`` on a SYNTHETIC plan of 100, 1,000 and 10,000 indicators × 30 years (benchmarks/synthetic.py;
    generated data, in a temporary folder only);
 7. writing the data-entry workbook for the shipped plan (``template``) and reading it back filled with every value
-   of its plan period (the filled values are a benchmark's, in a temporary folder only, never data).
+   of its plan period (the filled values are a benchmark's, in a temporary folder only, never data);
+8. the explorer (``fuxin_analysis.explore``): seconds from a control's change to the new chart, row and text
+   (the PNG included), over changes of the indicator, the as-of year, the method and the language.
+   How many visitors the web app holds: ``benchmarks/app_visitors.py`` (it starts a browser; not run here).
 Ratios measured in the same run are the figures that count: these machines are noisy.
 """
 
@@ -113,6 +116,25 @@ def assess_scaling(folder: Path, sizes: list[int], repeat: int) -> list[tuple[in
     return out
 
 
+def explorer_redraws() -> list[float]:
+    """Seconds for each of a series of changes a user makes in the explorer (the first assessment of each as-of
+    year and method included: nothing is warmed up but the explorer itself)."""
+    from fuxin_analysis.explore import Explorer
+
+    e = Explorer()
+    c = e.controls
+    changes = [("plan", "china_14th_education"), ("domain", "higher"), ("indicator", "t_he_ger_2025"),
+               *[("as_of", y) for y in (2020, 2021, 2022, 2023, 2024, 2025, 2026)], ("method", "drift"),
+               ("method", "damped"), ("language", "zh"), ("language", "en"), ("plan", "fuxin_14th"),
+               ("domain", "senior_secondary"), ("as_of", 2023), ("pace_on", True), ("pace", 0.3)]
+    times = []
+    for name, value in changes:
+        t0 = time.perf_counter()
+        c[name].value = value
+        times.append(time.perf_counter() - t0)
+    return times
+
+
 def template_times(folder: Path, repeat: int) -> tuple[float, float]:
     """Median seconds to write the shipped plan's workbook, and to read it back with every value filled."""
     from openpyxl import load_workbook
@@ -188,6 +210,9 @@ def main() -> None:
         parts = ", ".join(f"{n:,} indicators {t:.3f} s ({t / n * 1e3:.2f} ms each)" for n, t in scaling)
         print(f"6. assess on SYNTHETIC data, 30 years (damped-trend and drift projections, conformal intervals from "
               f"the cached calibration): {parts}  (goal < 1 s at 1,000; linear)")
+        redraws = explorer_redraws()
+        print(f"8. explorer: a change redraws in median {statistics.median(redraws):.3f} s, slowest "
+              f"{max(redraws):.3f} s over {len(redraws)} changes  (goal ≤ 0.3 s)")
         write_t, read_t = template_times(tmp, args.repeat)
         print(f"7. template for the shipped plan: write {write_t:.3f} s; read back with every value filled "
               f"(SYNTHETIC values) {read_t:.3f} s  (goal: together under 1 s)")

@@ -189,7 +189,8 @@ PATH_STYLES = {"linear": ("--", "线性", "linear"), "compound": (":", "复合�
 OBSERVED_COLOR = "#1f77b4"
 
 
-def _projection(series: pd.DataFrame, until: int, lower: float | None, upper: float | None) -> pd.DataFrame:
+def _projection(series: pd.DataFrame, until: int, lower: float | None, upper: float | None,
+                method: str | None = None) -> pd.DataFrame:
     """The scorecard's projection path from the latest observation to ``until`` (calibrated band for bounded rates
     with enough observations, as in :func:`fuxin_analysis.assess`)."""
     from .projection import MIN_POINTS, projection_path
@@ -200,11 +201,12 @@ def _projection(series: pd.DataFrame, until: int, lower: float | None, upper: fl
     if upper is not None and len(series) >= MIN_POINTS:
         from .evaluation import calibration as calibrate
 
-        calibration = calibrate()
-    return projection_path(years, values, until, lower, upper, calibration=calibration)
+        calibration = calibrate(method) if method else calibrate()
+    return projection_path(years, values, until, lower, upper, method=method, calibration=calibration)
 
 
-def _level_panel(ax: plt.Axes, st: pd.Series, series: pd.DataFrame, row: pd.Series, language: Language) -> None:
+def _level_panel(ax: plt.Axes, st: pd.Series, series: pd.DataFrame, row: pd.Series, language: Language,
+                 method: str | None = None) -> None:
     from .trajectory import required_path
 
     target, target_year = row["target_value"], int(row["target_year"])
@@ -217,7 +219,7 @@ def _level_panel(ax: plt.Axes, st: pd.Series, series: pd.DataFrame, row: pd.Seri
                 ax.plot(path["year"], path[name], ls=ls, color=TARGET_COLOR, lw=1, alpha=0.8,
                         label=label(f"所需路径（{zh}）", f"required path ({en})", language))
     if len(series) >= 2 and row["outcome"] not in ("met", "not_met"):
-        path = _projection(series, target_year, st["lower_bound"] if bounded else None, upper)
+        path = _projection(series, target_year, st["lower_bound"] if bounded else None, upper, method)
         if len(path) > 1:
             ax.plot(path["year"], path["value"], color=OBSERVED_COLOR, lw=1.2, ls=(0, (4, 2)),
                     label=label("预测", "projection", language))
