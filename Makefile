@@ -50,8 +50,9 @@ app: install
 bench: install
 	$(BIN)/python benchmarks/run.py
 
+# JupyterLab refuses to run as root unless told to (containers and CI machines often are root)
 lab: install
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 clean:
 	rm -rf $(VENV) reports
