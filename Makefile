@@ -12,19 +12,32 @@ HOST ?= 127.0.0.1
 PORT ?= 8866
 PIP_FLAGS ?= --quiet --disable-pip-version-check
 
-.PHONY: report test install install-test lab check bench clean template app
+.PHONY: report test install install-test lab check bench clean template app lock
 
-$(BIN)/python:
+# Every package at the exact version (and hash) of uv.lock, installed by uv, itself installed from the package
+# registry into .tools/ at the version below (no curl | sh). `make lock` updates uv.lock from pyproject.toml.
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+UV_ENV := UV_PROJECT_ENVIRONMENT=$(VENV) UV_PYTHON_DOWNLOADS=never
+# --inexact: `make report` after `make test` keeps the test tools; every package present is still the locked one
+UV_SYNC := $(UV_ENV) $(UV) sync --frozen --inexact --python $(PYTHON) --quiet
+
+$(UV):
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install $(PIP_FLAGS) "uv==$(UV_VERSION)"
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install $(PIP_FLAGS) -e .
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV_SYNC)
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(BIN)/python -m pip install $(PIP_FLAGS) -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml uv.lock $(VENV)/.installed
+	$(UV_SYNC) --extra test
 	touch $@
+
+lock: | $(UV)
+	$(UV_ENV) $(UV) lock --python $(PYTHON)
 
 install: $(VENV)/.installed
 
@@ -55,4 +68,4 @@ lab: install
 	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 clean:
-	rm -rf $(VENV) reports
+	rm -rf $(VENV) $(TOOLS) reports

@@ -1,7 +1,8 @@
 """``manifest.json``: what a report was made from, so that a reader can check or reproduce it.
 
 The parameters, the SHA-256 of every input file (parameter file, plan folder, observation files, notebooks,
-reference data), the versions of Python and the packages, and the project's git commit. Paths inside the
+reference data), the versions of Python and the packages, the SHA-256 of the lock file the environment was installed
+from (``uv.lock``), and the project's git commit. Paths inside the
 project are written relative to it, keys sorted, so two runs of the same inputs differ only in ``run_time``.
 ``tool`` (this tool's name and the report format) and ``files`` (every file of the report) mark the folder as a
 report this tool may replace (:mod:`fuxin_analysis.destination`).
@@ -60,6 +61,13 @@ def project_commit() -> dict[str, object]:
         return {"commit": None, "uncommitted_changes": None}
 
 
+def lock_record(root: Path = PROJECT_ROOT) -> dict[str, str] | None:
+    """The lock file the environment was installed from (``uv.lock``) and its SHA-256: two reports with the same
+    hash came from the same environment. None outside a project checkout."""
+    lock = root / "uv.lock"
+    return {"file": "uv.lock", "sha256": sha256(lock)} if lock.is_file() else None
+
+
 def parameter_record(params_file: Path, params: Params, notebook_params: dict[str, object]) -> dict[str, object]:
     """The run's parameters as the manifest records them (paths inside the project relative to it): what the next
     report compares to say whether it compares like with like."""
@@ -84,6 +92,7 @@ def write_manifest(target: Path, params_file: Path, params: Params, plan: Plan, 
         "plan": {"id": plan.meta.id, "statements": len(plan.statements), "indicators": len(plan.indicators)},
         "inputs": {_name(p): sha256(p) for p in inputs},
         "packages": package_versions(),
+        "lock": lock_record(),
         "project": project_commit(),
     }
     target.write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")

@@ -103,7 +103,10 @@ def test_manifest(report):
     import hashlib
 
     manifest = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
-    assert set(manifest) == {"files", "inputs", "packages", "parameters", "plan", "project", "run_time", "tool"}
+    assert set(manifest) == {"files", "inputs", "lock", "packages", "parameters", "plan", "project", "run_time",
+                             "tool"}
+    lock = (ROOT / "uv.lock").read_bytes()
+    assert manifest["lock"] == {"file": "uv.lock", "sha256": hashlib.sha256(lock).hexdigest()}
     statements = (PLAN_DIR / "statements.csv").read_bytes()
     assert manifest["inputs"]["data/plans/fuxin_14th/statements.csv"] == hashlib.sha256(statements).hexdigest()
     assert "notebooks/06_scenarios.ipynb" in manifest["inputs"]
