@@ -15,7 +15,9 @@
    of its plan period (the filled values are a benchmark's, in a temporary folder only, never data);
 8. the explorer (``fuxin_analysis.explore``): seconds from a control's change to the new chart, row and text
    (the PNG included), over changes of the indicator, the as-of year, the method and the language.
-   How many visitors the web app holds: ``benchmarks/app_visitors.py`` (it starts a browser; not run here).
+   How many visitors the web app holds: ``benchmarks/app_visitors.py`` (it starts a browser; not run here);
+9. set-up from a fresh clone with empty package caches (``benchmarks/setup_time.py``): ``make report``'s wall time
+   against the run's own time in the same run.
 Ratios measured in the same run are the figures that count: these machines are noisy.
 """
 
@@ -213,6 +215,11 @@ def main() -> None:
         redraws = explorer_redraws()
         print(f"8. explorer: a change redraws in median {statistics.median(redraws):.3f} s, slowest "
               f"{max(redraws):.3f} s over {len(redraws)} changes  (goal ≤ 0.3 s)")
+        from setup_time import setup_time
+
+        wall, run_t = setup_time()
+        print(f"9. fresh clone, no package cache: make report {wall:.1f} s, of which the run {run_t:.1f} s; "
+              f"set-up {wall - run_t:.1f} s  (goal < 15 s)")
         write_t, read_t = template_times(tmp, args.repeat)
         print(f"7. template for the shipped plan: write {write_t:.3f} s; read back with every value filled "
               f"(SYNTHETIC values) {read_t:.3f} s  (goal: together under 1 s)")
