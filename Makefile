@@ -27,8 +27,7 @@ UV_SYNC := $(UV_ENV) $(UV) sync --frozen --inexact --compile-bytecode --python $
 
 $(UV):
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
-	$(PYTHON) -m venv $(TOOLS)
-	$(TOOLS)/bin/python -m pip install $(PIP_FLAGS) "uv==$(UV_VERSION)"
+	$(PYTHON) -m pip install $(PIP_FLAGS) --target $(TOOLS) "uv==$(UV_VERSION)"
 
 $(VENV)/.installed: pyproject.toml uv.lock | $(UV)
 	$(UV_SYNC)
