@@ -122,3 +122,21 @@ def no_network():
     socket.socket.connect = guarded
     yield
     socket.socket.connect = original
+
+
+#: Debian's Chromium, driven headless by the browser tests (the report pages, the explorer app)
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def chromium_or_skip() -> str:
+    """The Chromium executable; without one, CI fails (it must install it) and a local run skips the calling module."""
+    import shutil
+
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
+        if os.environ.get("CI"):
+            raise RuntimeError("CI needs Debian's chromium for the browser tests (.ci/run installs it)")
+        pytest.skip("Chromium is not installed here (apt-get install chromium); CI installs it",
+                    allow_module_level=True)
+    return found

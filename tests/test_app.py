@@ -3,7 +3,6 @@ code or traceback, changing the indicator and the as-of year changes the chart a
 from outside the machine."""
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -14,16 +13,10 @@ import pytest
 
 from fuxin_analysis import load_plan
 
-from .conftest import ROOT
+from .conftest import CHROMIUM_ARGS, ROOT, chromium_or_skip
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-if CHROMIUM is None:
-    if os.environ.get("CI"):
-        raise RuntimeError("CI needs Debian's chromium for the browser tests (.ci/run installs it)")
-    pytest.skip("Chromium is not installed here (apt-get install chromium); CI installs it", allow_module_level=True)
+CHROMIUM = chromium_or_skip()
+ARGS = CHROMIUM_ARGS
 
 
 def _free_port() -> int:

@@ -1,20 +1,13 @@
 """The report in a real browser (Debian's headless Chromium), with the network blocked: every page loads
 with no failed request, every image decodes, the Chinese title is there, and every relative link resolves."""
 
-import os
-import shutil
-from pathlib import Path
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from .conftest import CHROMIUM_ARGS, chromium_or_skip
 
-if CHROMIUM is None:
-    if os.environ.get("CI"):
-        raise RuntimeError("CI needs Debian's chromium for the browser tests (.ci/run installs it)")
-    pytest.skip("Chromium is not installed here (apt-get install chromium); CI installs it", allow_module_level=True)
+CHROMIUM = chromium_or_skip()
+ARGS = CHROMIUM_ARGS
 
 
 @pytest.fixture(scope="module")
