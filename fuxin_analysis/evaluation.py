@@ -106,7 +106,6 @@ def _read_series_file(path: Path) -> pd.DataFrame:
 
 def _national_as_series(path: Path) -> pd.DataFrame:
     frame = pd.read_csv(path, encoding="utf-8", dtype={"year": "int64", "value": "float64"})
-    frame = frame.rename(columns={"indicator": "indicator"})
     gross = frame["indicator"].isin(["preschool_ger", "hs_ger", "he_ger", "compulsory_consolidation"])
     return frame.assign(series_id="china_" + frame["indicator"], region_zh="全国", region_en="China",
                         kind=np.where(gross, "gross_ratio", "share"))[SERIES_COLUMNS]
@@ -213,7 +212,7 @@ def calibration_from(forecasts: pd.DataFrame, method: str, scaled: bool = SCALED
     """The errors (actual − forecast, logit scale; divided by the series' typical step when ``scaled``) of
     ``method`` in ``forecasts``, by horizon."""
     part = forecasts[forecasts["method"] == method]
-    errors = {int(h): np.sort(((g["z_actual"] - g["z_forecast"]) / (g["step"] if scaled else 1.0)).to_numpy(float))
+    errors = {int(h): ((g["z_actual"] - g["z_forecast"]) / (g["step"] if scaled else 1.0)).to_numpy(float)
               for h, g in part.groupby("horizon")}
     return Calibration(method=method, errors=errors, scaled=scaled)
 

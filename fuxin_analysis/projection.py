@@ -254,6 +254,9 @@ class Calibration:
     errors: dict[int, np.ndarray] = field(default_factory=dict)
     scaled: bool = True
 
+    def __post_init__(self) -> None:  # sorted once here, so that each interval reads its ranks directly
+        object.__setattr__(self, "errors", {h: np.sort(np.asarray(e, dtype=float)) for h, e in self.errors.items()})
+
     def covers(self, horizon: int) -> bool:
         return horizon in self.errors and len(self.errors[horizon]) >= MIN_ERRORS
 
@@ -261,7 +264,7 @@ class Calibration:
         """The central ``level`` interval around ``z_hat``: the errors of ranks ⌊(n + 1)(1 − level)/2⌋ and
         ⌈(n + 1)(1 + level)/2⌉ of n added to it (split conformal's finite-sample ranks, Lei et al. 2018, *JASA*
         113:1094–1111), so that with exchangeable errors the interval holds at least ``level`` of outcomes."""
-        e = np.sort(self.errors[horizon])
+        e = self.errors[horizon]
         n = len(e)
         lo_rank = max(int(np.floor((n + 1) * (1 - level) / 2)), 1)
         hi_rank = min(int(np.ceil((n + 1) * (1 + level) / 2)), n)
