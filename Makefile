@@ -36,7 +36,7 @@ $(VENV)/.installed: pyproject.toml uv.lock | $(UV)
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml uv.lock $(VENV)/.installed
-	$(UV_SYNC) --extra test
+	$(UV_SYNC) --extra test --extra cluster
 	touch $@
 
 lock: | $(UV)

@@ -18,7 +18,8 @@ def _specs(items) -> dict[str, str]:
 
 def test_environment_matches_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    wanted = _specs(project["dependencies"] + project["optional-dependencies"]["test"])
+    wanted = _specs(project["dependencies"] + project["optional-dependencies"]["test"]
+                    + project["optional-dependencies"]["cluster"])
     env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
     conda, pip = [], []
     for dep in env["dependencies"]:
@@ -81,8 +82,8 @@ def test_the_lock_is_up_to_date_with_pyproject():
     (root,) = [p for p in _lock()["package"] if p["name"] == project["name"]]
     locked = {(d["name"], d.get("specifier", ""), d.get("marker", "")) for d in root["metadata"]["requires-dist"]}
     wanted = {(_name(s), re.sub(r"^[A-Za-z0-9_.\-]+", "", re.sub(r"\s", "", s)), "") for s in project["dependencies"]}
-    wanted |= {(_name(s), re.sub(r"^[A-Za-z0-9_.\-]+", "", re.sub(r"\s", "", s)), "extra == 'test'")
-               for s in project["optional-dependencies"]["test"]}
+    wanted |= {(_name(s), re.sub(r"^[A-Za-z0-9_.\-]+", "", re.sub(r"\s", "", s)), f"extra == '{extra}'")
+               for extra in ("test", "cluster") for s in project["optional-dependencies"][extra]}
     assert locked == wanted, "uv.lock is out of date with pyproject.toml: run `make lock`"
     assert _lock()["requires-python"] == project["requires-python"]
 
