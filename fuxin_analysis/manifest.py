@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from .destination import REPORT_FORMAT, TOOL, sha256
 
 if TYPE_CHECKING:
-    from .params import Params
+    from .params import ParamSet
     from .plan import Plan
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -68,32 +68,37 @@ def lock_record(root: Path = PROJECT_ROOT) -> dict[str, str] | None:
     return {"file": "uv.lock", "sha256": sha256(lock)} if lock.is_file() else None
 
 
-def parameter_record(params_file: Path, params: Params, notebook_params: dict[str, object]) -> dict[str, object]:
+def parameter_record(params: ParamSet) -> dict[str, object]:
     """The run's parameters as the manifest records them (paths inside the project relative to it): what the next
-    report compares to say whether it compares like with like."""
-    return {**params.model_dump(mode="json"), "params_file": _name(params_file),
-            "plan_dir": _name(Path(notebook_params["plan_dir"])),
-            "observations": [_name(Path(p)) for p in notebook_params["observations"]]}
+    report compares to say whether it compares like with like. A batch's set adds its name (``set``)."""
+    record = {**params.params.model_dump(mode="json"), "params_file": _name(params.files[0]),
+              "plan_dir": _name(Path(params.notebook["plan_dir"])),
+              "observations": [_name(Path(p)) for p in params.notebook["observations"]]}
+    if params.name is not None:
+        record["set"] = params.name
+    return record
 
 
-def write_manifest(target: Path, params_file: Path, params: Params, plan: Plan, notebook_params: dict[str, object],
-                   notebooks: Iterable[Path], run_time: datetime, files: Iterable[str] = ()) -> Path:
+def write_manifest(target: Path, params: ParamSet, plan: Plan, notebooks: Iterable[Path], run_time: datetime,
+                   files: Iterable[str] = (), ran_on: dict[str, object] | None = None) -> Path:
     """Write ``manifest.json``. ``tool`` marks the folder as a report of this tool and ``files`` lists every file
     the report holds: what lets the next run replace it, and nothing else (:mod:`fuxin_analysis.destination`).
-    Hidden files of the plan folder (a lock, an editor's backup) are not inputs."""
+    Hidden files of the plan folder (a lock, an editor's backup) are not inputs. ``ran_on`` says where the notebooks
+    ran (``local``, or a Dask scheduler's address and the worker of each notebook)."""
     plan_files = sorted(p for p in plan.path.iterdir() if p.is_file() and not p.name.startswith("."))
-    inputs = [Path(params_file), *plan_files, *(Path(p) for p in notebook_params["observations"]), *notebooks,
+    inputs = [*params.files, *plan_files, *(Path(p) for p in params.notebook["observations"]), *notebooks,
               *sorted((PROJECT_ROOT / "data" / "reference").glob("*.csv"))]
     manifest = {
         "tool": {"name": TOOL, "report_format": REPORT_FORMAT},
         "files": sorted(files),
         "run_time": run_time.isoformat(timespec="seconds"),
-        "parameters": parameter_record(params_file, params, notebook_params),
+        "parameters": parameter_record(params),
         "plan": {"id": plan.meta.id, "statements": len(plan.statements), "indicators": len(plan.indicators)},
         "inputs": {_name(p): sha256(p) for p in inputs},
         "packages": package_versions(),
         "lock": lock_record(),
         "project": project_commit(),
+        "ran_on": ran_on or {"where": "local"},
     }
     target.write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return target

@@ -3,6 +3,7 @@ which hypothetical pace scenarios. Read with the safe loader and validated befor
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -75,28 +76,65 @@ class Params(BaseModel):
         return self.scenario_through_year or min(plan.meta.period_start + 2, plan.meta.period_end)
 
 
+#: The keys that hold paths: relative to the folder of the file that gave them.
+PATH_KEYS = ("plan_dir", "observations")
+
+
+@dataclass(frozen=True)
+class ParamSet:
+    """One run's parameters: validated, with the notebook parameters they give (paths absolute), the parameter files
+    they were read from (a run's file; a batch's file and its base) and, in a batch, the set's name."""
+
+    params: Params
+    notebook: dict[str, object]
+    files: tuple[Path, ...]
+    name: str | None = None
+
+    @property
+    def label(self) -> str:
+        """How messages name these parameters: the file, and the set of a batch."""
+        return str(self.files[0]) + (f", set '{self.name}'" if self.name is not None else "")
+
+
 def load_params(path: str | Path) -> tuple[Params, dict[str, object]]:
     """The validated parameters and the notebook parameters they give (paths made absolute)."""
+    loaded = load_param_set(path)
+    return loaded.params, loaded.notebook
+
+
+def load_param_set(path: str | Path) -> ParamSet:
+    """A parameter file, validated: a :class:`ParamSet`."""
     path = Path(path)
-    params = validate(Params, read_yaml_mapping(path), path)
-    base = resolve(path).parent
-    plan_dir = resolve(base / params.plan_dir, path, "plan_dir", params.plan_dir)
+    data = read_yaml_mapping(path)
+    params, notebook = params_from_mapping(data, path, resolve(path).parent)
+    return ParamSet(params, notebook, (path,))
+
+
+def params_from_mapping(data: dict[str, object], label: str | Path, base: Path,
+                        bases: dict[str, Path] | None = None) -> tuple[Params, dict[str, object]]:
+    """Validate a mapping of parameters; paths are resolved against ``bases[key]`` where given (a batch's base file
+    and its sets live in different folders), else ``base``. Errors name ``label``."""
+    params = validate(Params, data, label)
+    bases = bases or {}
+    plan_base = bases.get("plan_dir", base)
+    plan_dir = resolve(plan_base / params.plan_dir, label, "plan_dir", params.plan_dir)
     if file_kind(plan_dir) != "folder":
-        raise InputError(path, "plan folder not found", field="plan_dir", value=params.plan_dir)
+        raise InputError(label, "plan folder not found", field="plan_dir", value=params.plan_dir)
     observations = []
+    obs_base = bases.get("observations", base)
     for i, name in enumerate(params.observations):
         field = f"observations[{i}]"
-        obs = resolve(base / name, path, field, name)
+        obs = resolve(obs_base / name, label, field, name)
         kind = file_kind(obs)
         if kind == "folder":
-            raise InputError(path, "is a folder, not a CSV file", field=field, value=name)
+            raise InputError(label, "is a folder, not a CSV file", field=field, value=name)
         if kind is None:
-            raise InputError(path, "observation file not found", field=field, value=name)
+            raise InputError(label, "observation file not found", field=field, value=name)
         if obs.suffix.lower() == ".xls":
-            raise InputError(path, "an old-format Excel workbook (.xls)", field=field, value=name,
+            raise InputError(label, "an old-format Excel workbook (.xls)", field=field, value=name,
                              hint="open it in Excel and save it as .xlsx")
         if obs.suffix.lower() not in (".csv", ".xlsx"):
-            raise InputError(path, "an observation file must be a .csv file or an Excel workbook (.xlsx)",
+            raise InputError(label, "an observation file must be a .csv file or an Excel workbook (.xlsx)",
                              field=field, value=name)
         observations.append(str(obs))
     notebook_params: dict[str, object] = {

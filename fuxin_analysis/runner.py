@@ -19,12 +19,12 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import pandas as pd
 
@@ -32,7 +32,7 @@ from . import changes, destination
 from .errors import InputError
 from .inputs import file_kind, os_problem, read_text
 from .manifest import parameter_record, write_manifest
-from .params import Params, load_params
+from .params import ParamSet, load_param_set
 from .plan import Plan, load_plan
 from .progress import assess
 from .report import (
@@ -93,10 +93,62 @@ def execute(notebook: Path, target: Path, parameters: dict[str, object], session
         raise RunError(f"{notebook.name}: {type(exc).__name__}: {exc}".replace("\n", " ")[:300]) from None
 
 
-def _execute_timed(notebook: Path, staging: Path, parameters: dict[str, object], session: KernelSession) -> float:
-    started = time.perf_counter()
-    execute(notebook, staging / notebook.name, parameters, session)
-    return time.perf_counter() - started
+@dataclass(frozen=True)
+class Executed:
+    """One notebook run: how long it took and where (``local``, or the Dask worker's address)."""
+
+    seconds: float
+    worker: str
+
+
+class NotebookPool(Protocol):
+    """Where notebooks run: this machine's kernels (:class:`LocalPool`) or a Dask cluster
+    (:class:`fuxin_analysis.cluster.ClusterPool`). One pool serves every set of a batch, so that every core stays
+    busy across sets."""
+
+    where: str
+
+    def submit(self, notebook: Path, target: Path, parameters: dict[str, object], plan: Plan) -> Future[Executed]:
+        """Execute ``notebook`` with ``parameters`` and write the executed notebook to ``target``."""
+
+    def stop(self) -> None:
+        """Cancel what is queued and end what runs: no kernel or task outlives this call."""
+
+
+class LocalPool:
+    """``jobs`` notebooks at a time, each in a kernel of ``session``."""
+
+    where = "local"
+
+    def __init__(self, session: KernelSession, jobs: int) -> None:
+        self.session = session
+        self._threads = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="notebook")
+
+    def submit(self, notebook: Path, target: Path, parameters: dict[str, object], plan: Plan) -> Future[Executed]:
+        return self._threads.submit(self._execute, notebook, target, parameters)
+
+    def _execute(self, notebook: Path, target: Path, parameters: dict[str, object]) -> Executed:
+        started = time.perf_counter()
+        execute(notebook, target, parameters, self.session)
+        return Executed(time.perf_counter() - started, "local")
+
+    def stop(self) -> None:
+        self._threads.shutdown(wait=False, cancel_futures=True)  # no notebook starts from now on
+        self.session.close()  # no kernel outlives the run, nor writes into its files
+
+    def close(self) -> None:
+        """Release the threads (the session belongs to whoever opened it)."""
+        self._threads.shutdown(wait=False, cancel_futures=True)
+
+
+@dataclass
+class Pools:
+    """The executors a run uses: its notebooks' pool and one thread that exports HTML pages as notebooks finish.
+    A batch shares one ``Pools`` between its sets (``shared``): a failing set then stops only its own notebooks."""
+
+    notebooks: NotebookPool
+    exporter: ThreadPoolExecutor
+    shared: bool = False
 
 
 def run(params_file: str | Path, output: str | Path | None = None, jobs: int | None = None,
@@ -121,33 +173,68 @@ def run(params_file: str | Path, output: str | Path | None = None, jobs: int | N
             session.close()
 
 
+def check_jobs(jobs: int | None, books: list[Path]) -> int:
+    """The notebooks run at once: as asked, or one per core; never more than there are notebooks."""
+    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
+        raise InputError("--jobs", "must be a whole number of at least 1", value=jobs)
+    return max(1, min(jobs or os.cpu_count() or 1, len(books)))
+
+
 def _run(params_file: Path, output: str | Path | None, jobs: int | None, notebook_dir: Path,
          progress: Callable[[str], None], session: KernelSession) -> RunResult:
     t0 = time.perf_counter()
-    params, nb_params = load_params(params_file)
-    plan = load_plan(nb_params["plan_dir"])
-    params.check_against(plan, params_file)
+    params = load_param_set(params_file)
     books = notebooks(notebook_dir)
-    if jobs is not None and jobs < 1:
-        raise InputError("--jobs", "must be a whole number of at least 1", value=jobs)
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(books)))
+    prepared = prepare(params, books)
+    jobs = check_jobs(jobs, books)
     dest = destination.check(output if output is not None else Path("reports") / params_file.stem,
-                             _protected(params_file, nb_params, notebook_dir))
-    assessment = assess(plan, nb_params["observations"], as_of=params.as_of)
+                             protected_inputs([params], notebook_dir))
+    note = cache_note()
+    if note:
+        progress(note)
+    with lock(dest):
+        pools = Pools(LocalPool(session, jobs), ThreadPoolExecutor(max_workers=1, thread_name_prefix="export"))
+        try:
+            result = make_report(prepared, dest, dest, pools, progress)
+        finally:
+            pools.exporter.shutdown(wait=False, cancel_futures=True)
+            pools.notebooks.close()
+        return RunResult(output=dest, pages=result, seconds=time.perf_counter() - t0, jobs=jobs)
+
+
+def cache_note() -> str | None:
+    """A line for the user when the on-disk cache cannot be used (the run is slower, not wrong)."""
     from . import cache
+
+    note = cache.problem()
+    return f"note: {note}" if note else None
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A run validated and computed up to its notebooks: parameters, plan, notebooks, and what the runner itself
+    writes (:class:`Assessed`)."""
+
+    params: ParamSet
+    plan: Plan
+    assessed: Assessed
+    books: list[Path]
+
+
+def prepare(params: ParamSet, books: list[Path]) -> Prepared:
+    """Load the plan and the observations, check the parameters against the plan, and assess: every problem an
+    InputError naming the parameters' file (and set)."""
     from .gaps import data_gaps
     from .observations import load as load_observations
     from .progress import judged_in
 
-    data = load_observations(nb_params["observations"], plan, params.as_of)
-    gaps = data_gaps(plan, data, assessment, judged_in(params.as_of))
-
-    note = cache.problem()
-    if note:
-        progress(f"note: {note}")
-    with _lock(dest):
-        return _run_locked(dest, params_file, params, plan, nb_params, Assessed(assessment, data, gaps), books, jobs,
-                           progress, t0, session)
+    nb_params = params.notebook
+    plan = load_plan(nb_params["plan_dir"])
+    params.params.check_against(plan, params.label)
+    assessment = assess(plan, nb_params["observations"], as_of=params.params.as_of)
+    data = load_observations(nb_params["observations"], plan, params.params.as_of)
+    gaps = data_gaps(plan, data, assessment, judged_in(params.params.as_of))
+    return Prepared(params, plan, Assessed(assessment, data, gaps), books)
 
 
 def notebooks(folder: Path = NOTEBOOK_DIR) -> list[Path]:
@@ -168,24 +255,27 @@ def notebooks(folder: Path = NOTEBOOK_DIR) -> list[Path]:
     return books
 
 
-def _protected(params_file: Path, nb_params: dict[str, object], notebook_dir: Path) -> list[destination.Protected]:
-    """The inputs a report must keep away from (see :mod:`fuxin_analysis.destination`)."""
+def protected_inputs(sets: list[ParamSet], notebook_dir: Path) -> list[destination.Protected]:
+    """The inputs a report (or a batch's reports) must keep away from (see :mod:`fuxin_analysis.destination`)."""
     from .manifest import PROJECT_ROOT
 
     Protected = destination.Protected
-    return [
-        Protected(Path(nb_params["plan_dir"]), "the plan folder", folder=True),
+    out = [
         Protected(notebook_dir, "the notebooks folder", folder=True),
         Protected(PROJECT_ROOT / "data" / "reference", "the reference data folder", folder=True),
         Protected(Path(__file__).resolve().parent, "the fuxin_analysis package", folder=True),
-        Protected(params_file.resolve().parent, "the parameter file's folder", folder=True, inside_ok=True),
-        Protected(params_file, "the parameter file", folder=False),
-        *(Protected(Path(p), "an observation file", folder=False) for p in nb_params["observations"]),
     ]
+    for params in sets:
+        out += [Protected(Path(params.notebook["plan_dir"]), "the plan folder", folder=True)]
+        for file in params.files:
+            out += [Protected(file.resolve().parent, "the parameter file's folder", folder=True, inside_ok=True),
+                    Protected(file, "the parameter file", folder=False)]
+        out += [Protected(Path(p), "an observation file", folder=False) for p in params.notebook["observations"]]
+    return out
 
 
 @contextmanager
-def _lock(dest: Path) -> Iterator[None]:
+def lock(dest: Path) -> Iterator[None]:
     """One run at a time per destination: an exclusive lock on ``.<dest>.lock`` beside it (released by the
     system if the process dies, so it never goes stale). A second run refuses at once with a clear message. The
     lock file is never followed if it is a symbolic link, and never written if it holds anything but this tool's
@@ -241,67 +331,78 @@ class Assessed:
     gaps: pd.DataFrame
 
 
-def _run_locked(dest: Path, params_file: Path, params: Params, plan: Plan, nb_params: dict[str, object],
-                assessed: Assessed, books: list[Path], jobs: int, progress: Callable[[str], None],
-                t0: float, session: KernelSession) -> RunResult:
-    """Execute and export into a new staging folder, then publish it; on any failure or interruption kill the
-    kernels and keep the staging folder under a clear name (``<dest>.failed-<time>``, ``.interrupted-<time>``)."""
+def make_report(prepared: Prepared, dest: Path, previous: Path, pools: Pools,
+                progress: Callable[[str], None]) -> list[Page]:
+    """Execute and export into a new staging folder beside ``dest``, then publish it there; ``previous`` is where
+    the report this one replaces is read from (for ``changes.csv`` and the notebooks' order; ``dest`` for a run,
+    the published batch's folder of the set for a batch).
+
+    On any failure or interruption the staging folder is kept under a clear name (``<dest>.failed-<time>``,
+    ``.interrupted-<time>``): a run that owns its pools kills its kernels at once; a set of a batch cancels its
+    queued notebooks and lets its running ones end, so that the other sets go on."""
+    params, plan, assessed, books = prepared.params, prepared.plan, prepared.assessed, prepared.books
     assessment = assessed.assessment
-    previous = changes.read_previous(dest) if dest.is_dir() else None  # the report this run will replace
-    unreadable = previous is None and dest.is_dir() and any(dest.iterdir())
+    old = changes.read_previous(previous) if previous.is_dir() else None  # the report this run will replace
+    unreadable = old is None and previous.is_dir() and any(previous.iterdir())
     staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.staging-", dir=dest.parent))
     os.chmod(staging, 0o755)  # mkdtemp makes it private; a published report is as readable as any new folder
     started = datetime.now()
     pages: dict[str, Page] = {}
-    pool = ThreadPoolExecutor(max_workers=jobs)  # one kernel per thread
-    exporter = ThreadPoolExecutor(max_workers=1)  # HTML pages, each as soon as its notebook ran, beside the kernels
     timings: dict[str, float] = {}
+    workers: dict[str, str] = {}
+    futures: dict[Future[Executed], Path] = {}
+    prefix = f"{params.name}: " if params.name is not None else ""
     try:
-        progress(f"running {len(books)} notebooks, {jobs} at a time …")
-        futures = {pool.submit(_execute_timed, nb, staging, nb_params, session): nb
-                   for nb in _longest_first(books, dest / TIMINGS)}
+        progress(f"{prefix}running {len(books)} notebooks …")
+        for nb in _longest_first(books, previous / TIMINGS):
+            futures[pools.notebooks.submit(nb, staging / nb.name, params.notebook, plan)] = nb
         # the files that do not need the notebooks are written while they run
         write_scorecard(assessment, staging / "scorecard.csv")
-        write_scorecard_xlsx(assessment, staging / "scorecard.xlsx", params.language, plan, assessed.gaps)
+        write_scorecard_xlsx(assessment, staging / "scorecard.xlsx", params.params.language, plan, assessed.gaps)
         changes.write_observations(assessed.data, staging / changes.OBSERVATIONS_FILE)
-        compared = changes.compare(previous, assessment, assessed.data, plan.meta.id,
-                                   parameter_record(params_file, params, nb_params),
+        compared = changes.compare(old, assessment, assessed.data, plan.meta.id, parameter_record(params),
                                    started.isoformat(timespec="seconds"), unreadable)
         changes.write(compared, staging / changes.CHANGES_FILE)
-        write_manifest(staging / destination.MANIFEST, params_file, params, plan, nb_params, books, started,
-                       _report_files(books))
         exports = {}
         pending = set(futures)
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for fut in done:
                 nb = futures[fut]
-                seconds = fut.result()  # re-raises a notebook's failure
-                timings[nb.name] = round(seconds, 2)
-                progress(f"[{len(timings)}/{len(books)}] {nb.name} done ({seconds:.1f} s)")
-                exports[exporter.submit(export_html, staging / nb.name, staging / f"{nb.stem}.html")] = nb
+                executed = fut.result()  # re-raises a notebook's failure
+                timings[nb.name] = round(executed.seconds, 2)
+                workers[nb.name] = executed.worker
+                progress(f"{prefix}[{len(timings)}/{len(books)}] {nb.name} done ({executed.seconds:.1f} s)")
+                exports[pools.exporter.submit(export_html, staging / nb.name, staging / f"{nb.stem}.html")] = nb
         for fut, nb in exports.items():
             pages[nb.name] = fut.result()
         ordered = [pages[nb.name] for nb in books]
-        write_index(staging, params.title, ordered, started, assessment, params.language, plan, compared)
+        ran_on = {"where": pools.notebooks.where}
+        if pools.notebooks.where != "local":
+            ran_on["workers"] = dict(sorted(workers.items()))
+        write_manifest(staging / destination.MANIFEST, params, plan, books, started, _report_files(books), ran_on)
+        write_index(staging, params.params.title, ordered, started, assessment, params.params.language, plan,
+                    compared)
         (staging / TIMINGS).write_text(json.dumps(timings, indent=1, sort_keys=True), encoding="utf-8")
         destination.write_checksums(staging)
         with _signals_deferred():
             _publish(staging, dest)
     except BaseException as exc:
-        pool.shutdown(wait=False, cancel_futures=True)  # no notebook starts from now on
-        exporter.shutdown(wait=False, cancel_futures=True)
-        session.close()  # no kernel outlives a failed or interrupted run, nor writes into its files
+        if pools.shared and not isinstance(exc, KeyboardInterrupt):
+            for fut in futures:
+                fut.cancel()  # this set's queued notebooks; the other sets' go on
+            wait(list(futures))  # its running ones end before their folder is renamed
+        else:
+            pools.notebooks.stop()
+            pools.exporter.shutdown(wait=False, cancel_futures=True)
         kept = _keep(staging, dest, "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed", started)
         if isinstance(exc, KeyboardInterrupt):
             exc.kept = kept  # type: ignore[attr-defined] # for the command line's one line
             raise
         detail = str(exc) if isinstance(exc, RunError | InputError) else f"{type(exc).__name__}: {exc}"
-        raise RunError(f"{detail}; this run's files are kept in {kept}, {dest} is unchanged".replace("\n", " ")) \
-            from exc
-    pool.shutdown(wait=True)
-    exporter.shutdown(wait=True)
-    return RunResult(output=dest, pages=ordered, seconds=time.perf_counter() - t0, jobs=jobs)
+        raise RunError(f"{prefix}{detail}; this run's files are kept in {kept}, {dest} is unchanged"
+                       .replace("\n", " ")) from exc
+    return ordered
 
 
 def _longest_first(books: list[Path], timings_file: Path) -> list[Path]:

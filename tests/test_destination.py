@@ -293,7 +293,7 @@ def test_kept_runs_never_replace_a_folder(tmp_path):
 
 def test_the_lock_file_is_never_followed_nor_overwritten(tmp_path):
     """``.<name>.lock`` beside the destination: a link there is not followed, a file of the user's not written."""
-    from fuxin_analysis.runner import _lock
+    from fuxin_analysis.runner import lock as _lock
 
     target = _canary(tmp_path, "target.txt")
     (tmp_path / ".out.lock").symlink_to(target)

@@ -103,8 +103,10 @@ def test_manifest(report):
     import hashlib
 
     manifest = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
-    assert set(manifest) == {"files", "inputs", "lock", "packages", "parameters", "plan", "project", "run_time",
-                             "tool"}
+    assert set(manifest) == {"files", "inputs", "lock", "packages", "parameters", "plan", "project", "ran_on",
+                             "run_time", "tool"}
+    assert manifest["ran_on"] == {"where": "local"}
+    assert "set" not in manifest["parameters"]
     lock = (ROOT / "uv.lock").read_bytes()
     assert manifest["lock"] == {"file": "uv.lock", "sha256": hashlib.sha256(lock).hexdigest()}
     statements = (PLAN_DIR / "statements.csv").read_bytes()
@@ -225,15 +227,14 @@ def test_manifest_ignores_hidden_files_of_the_plan_folder(tmp_path, plan):
 
     from fuxin_analysis import load_plan
     from fuxin_analysis.manifest import write_manifest
-    from fuxin_analysis.params import load_params
+    from fuxin_analysis.params import load_param_set
 
     copy = tmp_path / "plan"
     shutil.copytree(PLAN_DIR, copy)
     (copy / ".statements.csv.swp").write_text("swap")
     params_file = tmp_path / "p.yaml"
     params_file.write_text(f'plan_dir: "{copy}"\n', encoding="utf-8")
-    params, nb_params = load_params(params_file)
-    target = write_manifest(tmp_path / "manifest.json", params_file, params, load_plan(copy), nb_params, [],
+    target = write_manifest(tmp_path / "manifest.json", load_param_set(params_file), load_plan(copy), [],
                             datetime(2026, 11, 29), ["index.html"])
     inputs = json.loads(target.read_text(encoding="utf-8"))["inputs"]
     assert {Path(k).name for k in inputs} == {"p.yaml", "plan.yaml", "indicators.csv", "statements.csv", "source.txt",
