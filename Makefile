@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PARAMS ?= params/default.yaml
+BATCH ?= params/batches/vintages.yaml
 PLAN ?= data/plans/fuxin_14th
 TEMPLATE ?= reports/$(notdir $(PLAN))_observations.xlsx
 # the explorer as a web app: localhost only unless HOST is given (see README, "For planners: the explorer as a web app")
@@ -12,7 +13,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8866
 PIP_FLAGS ?= --quiet --disable-pip-version-check
 
-.PHONY: report test install install-test lab check bench clean template app lock
+.PHONY: report test install install-test lab check bench clean template app lock batch
 
 # Every package at the exact version (and hash) of uv.lock, installed by uv, itself installed from the package
 # registry into .tools/ at the version below (no curl | sh). `make lock` updates uv.lock from pyproject.toml.
@@ -51,6 +52,10 @@ report: install
 
 test: install-test
 	$(BIN)/python -m pytest
+
+# many parameter sets, one report each and a batch index; BATCH_ARGS e.g. --jobs 4, --scheduler tcp://host:8786
+batch: install
+	$(BIN)/python -m fuxin_analysis batch $(BATCH) $(BATCH_ARGS)
 
 check: install
 	$(BIN)/python -m fuxin_analysis check data/plans/fuxin_14th

@@ -1,8 +1,8 @@
-"""Command line: ``python -m fuxin_analysis run PARAMS.yaml``, ``check PLAN_DIR``, ``template PLAN_DIR`` and
-``evaluate``.
+"""Command line: ``python -m fuxin_analysis run PARAMS.yaml``, ``batch BATCH.yaml``, ``check PLAN_DIR``,
+``template PLAN_DIR`` and ``evaluate``.
 
 Exit codes: 0 done; 2 bad input (a parameter, a data file, the destination, a command-line argument), refused
-before any notebook runs; 1 a run that failed (a notebook, the publication); 130 after Ctrl-C, 143 after SIGTERM,
+before any notebook runs; 1 a run that failed (a notebook, the publication), or a batch with a failed set; 130 after Ctrl-C, 143 after SIGTERM,
 129 after SIGHUP. Every error is one line on stderr (``--debug`` shows the traceback).
 """
 
@@ -65,6 +65,18 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--fresh-kernels", action="store_true",
                      help="start every kernel as a new Python process instead of forking it from one that has "
                           "already imported the libraries (slower; for comparison or trouble-shooting)")
+    batch = sub.add_parser("batch", help="run many parameter sets (a batch file) and write one report per set, "
+                                         "with a batch index and scorecard")
+    batch.add_argument("batch", help="batch file (YAML), e.g. params/batches/vintages.yaml")
+    batch.add_argument("--output", help="batch folder (default: reports/<batch file stem>/); the same rules as run's "
+                                        "--output")
+    batch.add_argument("--jobs", type=_jobs, default=None, help="notebooks run at once on this machine, across sets "
+                                                                "(default: one per core)")
+    batch.add_argument("--scheduler", default=os.environ.get("DASK_SCHEDULER_ADDRESS") or None,
+                       help="run the notebooks on the Dask cluster at this address, e.g. tcp://10.0.0.5:8786 "
+                            "(default: $DASK_SCHEDULER_ADDRESS, else this machine); needs the [cluster] extra")
+    batch.add_argument("--notebooks", help="folder of numbered notebooks to run (default: the project's notebooks/)")
+    batch.add_argument("--fresh-kernels", action="store_true", help="as for run")
     check = sub.add_parser("check", help="validate a plan folder and print what it holds")
     check.add_argument("plan_dir", help="plan folder, e.g. data/plans/fuxin_14th")
     template = sub.add_parser("template", help="write an Excel workbook for entering a plan's observations")
@@ -110,6 +122,32 @@ def main(argv: Sequence[str] | None = None) -> int:
             result = run(args.params, args.output, jobs=args.jobs, notebook_dir=folder, session=session)
             print(f"report written to {result.output}/index.html "
                   f"({len(result.pages)} notebooks, {result.jobs} at a time, {result.seconds:.1f} s)")
+        elif args.command == "batch":
+            from pathlib import Path
+
+            from .batch import load_batch
+
+            load_batch(args.batch)  # a malformed batch file is refused before anything starts
+            if args.scheduler is None:
+                from .kernels import KernelSession
+
+                session = KernelSession(not args.fresh_kernels)
+            elif args.jobs is not None:
+                raise InputError("--jobs", "sets the notebooks run at once on this machine; with --scheduler the "
+                                           "cluster's workers decide", value=args.jobs)
+            from .batch import run_batch
+
+            result = run_batch(args.batch, args.output, jobs=args.jobs, scheduler=args.scheduler,
+                               notebook_dir=Path(args.notebooks) if args.notebooks else None, session=session)
+            done = len(result.results) - len(result.failed)
+            line = (f"batch written to {result.output}/index.html ({done} of {len(result.results)} sets, "
+                    f"on {result.where}, {result.seconds:.1f} s)")
+            if result.failed:
+                first = result.failed[0]
+                return _fail(f"{line}; {len(result.failed)} failed: {first.error}"
+                             + (f" (and {len(result.failed) - 1} more, see the index)" if len(result.failed) > 1 else ""),
+                             1)
+            print(line)
         elif args.command == "check":
             from .plan import load_plan
 

@@ -25,7 +25,7 @@ import os
 import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .errors import InputError
 from .inputs import os_problem, resolve
@@ -137,10 +137,10 @@ def report_problem(path: Path) -> str | None:
     if not stat.S_ISDIR(mode):
         return "it is a file, not a folder" if stat.S_ISREG(mode) else "it is not a folder"
     try:
-        entries = sorted(os.listdir(path))
+        entries, folders = _tree(path)
     except OSError as exc:
         return f"it cannot be read ({os_problem(exc)})"
-    if not entries:
+    if not entries and not folders:
         return None
     manifest = _marked_manifest(path)
     if manifest is None:
@@ -154,7 +154,12 @@ def report_problem(path: Path) -> str | None:
                 "not replace; choose a new or empty folder")
     listed = manifest.get("files")
     listed = set(listed) if isinstance(listed, list) and all(isinstance(n, str) for n in listed) else set()
-    foreign = [e for e in entries if e not in listed]
+    # a batch's report holds the reports of its sets, in folders: every folder must hold a listed file
+    holding = {parent.as_posix() for name in listed for parent in PurePosixPath(name).parents}
+    strange = [f for f in folders if f not in holding]  # named once, not with everything inside them
+    strange = [f for f in strange if not any(f.startswith(g + "/") for g in strange)]
+    foreign = sorted(strange + [e for e in entries if e not in listed
+                                and not any(e.startswith(g + "/") for g in strange)])
     if foreign:
         one = len(foreign) == 1
         return (f"{_names(foreign)} {'is not a file' if one else 'are not files'} of the report this tool wrote "
@@ -175,6 +180,26 @@ def report_problem(path: Path) -> str | None:
         if changed:
             return f"{name} was changed after this tool wrote it; move it elsewhere to keep it"
     return None
+
+
+def _tree(path: Path) -> tuple[list[str], list[str]]:
+    """Every entry under ``path`` that is not a folder (symbolic links included, never followed), and every folder,
+    as sorted paths relative to ``path`` with ``/``."""
+    entries, folders = [], []
+
+    def fail(exc: OSError) -> None:
+        raise exc
+
+    for root, dirnames, filenames in os.walk(path, onerror=fail):
+        here = PurePosixPath(Path(root).relative_to(path).as_posix())
+        for name in list(dirnames):
+            if os.path.islink(os.path.join(root, name)):
+                dirnames.remove(name)
+                entries.append((here / name).as_posix())
+            else:
+                folders.append((here / name).as_posix())
+        entries.extend((here / name).as_posix() for name in filenames)
+    return sorted(entries), sorted(folders)
 
 
 def _names(names: Sequence[str], at_most: int = 3) -> str:
@@ -225,9 +250,10 @@ def sha256(path: Path) -> str:
 
 
 def write_checksums(folder: Path) -> Path:
-    """``SHA256SUMS`` of every file in ``folder`` (``sha256sum -c SHA256SUMS`` checks them): what lets the next run
-    tell that the report is unchanged, and a reader that the copy they were sent is complete."""
-    names = sorted(p.name for p in folder.iterdir() if p.name != CHECKSUMS)
+    """``SHA256SUMS`` of every file in ``folder`` and its sub-folders (``sha256sum -c SHA256SUMS`` checks them):
+    what lets the next run tell that the report is unchanged, and a reader that the copy they were sent is
+    complete."""
+    names = [n for n in _tree(folder)[0] if n != CHECKSUMS]
     target = folder / CHECKSUMS
     target.write_text("".join(f"{sha256(folder / n)}  {n}\n" for n in names), encoding="utf-8")
     return target

@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -107,12 +107,20 @@ class NotebookPool(Protocol):
     busy across sets."""
 
     where: str
+    #: notebooks it runs at once
+    slots: int
+
+    def describe(self) -> str:
+        """Where the notebooks run, for the progress line."""
 
     def submit(self, notebook: Path, target: Path, parameters: dict[str, object], plan: Plan) -> Future[Executed]:
         """Execute ``notebook`` with ``parameters`` and write the executed notebook to ``target``."""
 
     def stop(self) -> None:
         """Cancel what is queued and end what runs: no kernel or task outlives this call."""
+
+    def close(self) -> None:
+        """Release the pool's own resources once every notebook ended."""
 
 
 class LocalPool:
@@ -122,7 +130,11 @@ class LocalPool:
 
     def __init__(self, session: KernelSession, jobs: int) -> None:
         self.session = session
+        self.slots = jobs
         self._threads = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="notebook")
+
+    def describe(self) -> str:
+        return f"this machine, {self.slots} at a time"
 
     def submit(self, notebook: Path, target: Path, parameters: dict[str, object], plan: Plan) -> Future[Executed]:
         return self._threads.submit(self._execute, notebook, target, parameters)
@@ -149,6 +161,8 @@ class Pools:
     notebooks: NotebookPool
     exporter: ThreadPoolExecutor
     shared: bool = False
+    #: set when the batch is interrupted: its sets' folders are then kept as interrupted, not failed
+    interrupted: threading.Event = field(default_factory=threading.Event)
 
 
 def run(params_file: str | Path, output: str | Path | None = None, jobs: int | None = None,
@@ -353,7 +367,7 @@ def make_report(prepared: Prepared, dest: Path, previous: Path, pools: Pools,
     futures: dict[Future[Executed], Path] = {}
     prefix = f"{params.name}: " if params.name is not None else ""
     try:
-        progress(f"{prefix}running {len(books)} notebooks …")
+        progress(f"{prefix}running {len(books)} notebooks on {pools.notebooks.describe()} …")
         for nb in _longest_first(books, previous / TIMINGS):
             futures[pools.notebooks.submit(nb, staging / nb.name, params.notebook, plan)] = nb
         # the files that do not need the notebooks are written while they run
@@ -395,7 +409,8 @@ def make_report(prepared: Prepared, dest: Path, previous: Path, pools: Pools,
         else:
             pools.notebooks.stop()
             pools.exporter.shutdown(wait=False, cancel_futures=True)
-        kept = _keep(staging, dest, "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed", started)
+        interrupted = isinstance(exc, KeyboardInterrupt) or pools.interrupted.is_set()
+        kept = _keep(staging, dest, "interrupted" if interrupted else "failed", started)
         if isinstance(exc, KeyboardInterrupt):
             exc.kept = kept  # type: ignore[attr-defined] # for the command line's one line
             raise
