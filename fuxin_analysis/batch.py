@@ -37,8 +37,9 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
 from . import destination
 from .errors import InputError, nearest
-from .inputs import read_yaml_mapping, resolve, validate
+from .inputs import file_kind, read_yaml_mapping, resolve, validate
 from .params import PATH_KEYS, Params, ParamSet, load_param_set, params_from_mapping
+from .plan import Plan, load_plan
 
 if TYPE_CHECKING:
     from .kernels import KernelSession
@@ -58,8 +59,7 @@ class SetSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: Annotated[StrictStr, Field(pattern=SET_NAME)] = Field(
-        description="the set's folder in the batch's report: letters, digits, _ and -")
+    name: StrictStr = Field(description="the set's folder in the batch's report: letters, digits, _ and -")
     params: dict[StrictStr, Any] = Field(default_factory=dict, description="the keys that differ from base")
 
 
@@ -95,6 +95,8 @@ def load_batch(path: str | Path) -> Batch:
     spec = validate(BatchFile, read_yaml_mapping(path), path)
     here = resolve(path, path).parent
     base_file = resolve(here / spec.base, path, "base", spec.base)
+    if file_kind(base_file) != "file":
+        raise InputError(path, "base parameter file not found", field="base", value=spec.base)
     load_param_set(base_file)  # a bad base file is named as itself
     base_data = read_yaml_mapping(base_file)
     keys = list(Params.model_fields)
@@ -103,6 +105,10 @@ def load_batch(path: str | Path) -> Batch:
             guess = nearest(key, keys)
             raise InputError(path, "not a parameter", field=f"sweep.{key}", value=key,
                              hint=f"did you mean '{guess}'?" if guess else None)
+    for i, s in enumerate(spec.sets):
+        if not re.match(SET_NAME, s.name):
+            raise InputError(path, "a set's name is its report's folder: letters, digits, _ and - (at most 80; no "
+                                   "dots, slashes or spaces)", field=f"sets[{i}].name", value=s.name)
     named = [(s.name, s.params) for s in spec.sets] or [(None, {})]
     for i, (name, params) in enumerate(named):
         for key in params:
@@ -119,17 +125,18 @@ def load_batch(path: str | Path) -> Batch:
         raise InputError(path, f"{len(named)} sets × {len(combos)} sweep values is more than {MAX_SETS} reports",
                          field="sweep", value=len(named) * len(combos))
     sets: list[ParamSet] = []
-    seen: dict[str, str] = {}
-    for name, params in named:
+    seen: dict[str, int] = {}
+    plans: dict[str, Plan] = {}  # each plan folder loaded once, for the checks that need the plan
+    for i, (name, params) in enumerate(named):
         for combo in combos:
             swept = dict(zip(spec.sweep, combo, strict=True))
             parts = ([name] if name else []) + [f"{k}_{_value_name(v)}" for k, v in swept.items()]
             full = "_".join(parts) if parts else path.stem
             label = f"{path}, set '{full}'"
             if full in seen:
-                raise InputError(path, f"two sets are both named '{full}' ({seen[full]} and this one); names must "
-                                       "be unique", field="sets", value=full)
-            seen[full] = label
+                raise InputError(path, f"sets[{seen[full]}] and sets[{i}] are both named '{full}'; names must be "
+                                       "unique", field=f"sets[{i}].name", value=full)
+            seen[full] = i
             if not re.match(SET_NAME, full):
                 raise InputError(label, "the expanded set name is not a safe folder name", field="name",
                                  value=full)
@@ -137,6 +144,10 @@ def load_batch(path: str | Path) -> Batch:
             # paths given by the batch file are relative to it, the base's to the base file
             bases = {k: here for k in PATH_KEYS if k in params}
             p, notebook = params_from_mapping(data, label, base_file.parent, bases)
+            plan_dir = str(notebook["plan_dir"])
+            if plan_dir not in plans:
+                plans[plan_dir] = load_plan(plan_dir)
+            p.check_against(plans[plan_dir], label)
             sets.append(ParamSet(p, notebook, (path, base_file), full))
     return Batch(path, base_file, sets, varying_keys(sets))
 
@@ -243,10 +254,9 @@ def _run_locked(batch: Batch, prepared: list[Prepared], dest: Path, pool: Notebo
         try:
             result.pages = make_report(p, staging / p.params.name, dest / p.params.name, pools, progress)
         except RunError as exc:
-            result.error = str(exc)
-            kept = re.search(r"kept in (\S+?),", result.error)
-            result.kept = Path(kept.group(1)).name if kept else None
-            progress(f"{p.params.name}: failed")
+            result.error = f"{p.params.name}: {exc.detail or exc}"
+            result.kept = exc.kept.name if exc.kept is not None else None
+            progress(f"{result.error}; its files are kept in {result.kept}")
         result.seconds = time.perf_counter() - began
 
     futures: list[Future[None]] = []

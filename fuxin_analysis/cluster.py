@@ -99,10 +99,10 @@ def close_session(batch_id: str) -> bool:
 
 def execute_on_worker(batch_id: str, expected: dict[str, Any], notebook_name: str, notebook: bytes,
                       parameters: dict[str, object], plan_files: dict[str, bytes],
-                      observations: list[tuple[str, bytes]]) -> tuple[bytes, float, str]:
+                      observations: list[tuple[str, bytes]]) -> tuple[bytes, float, str, dict[str, str]]:
     """Run one notebook on this worker: check the fingerprint, write the inputs into a private folder (inside the
     batch's session folder, which a janitor removes even if the worker dies), execute, and return the executed
-    notebook, the seconds it took and this worker's address. Stops (and kills the kernel) when the batch's cancel
+    notebook, the seconds it took, this worker's address, and which of its paths stand for which of the client's. Stops (and kills the kernel) when the batch's cancel
     event is set."""
     from distributed import Event, get_worker
 
@@ -149,9 +149,34 @@ def execute_on_worker(batch_id: str, expected: dict[str, Any], notebook_name: st
                 raise RunError(f"{notebook_name}: cancelled (the batch was stopped)")
         if "error" in outcome:
             raise outcome["error"]
-        return target.read_bytes(), time.perf_counter() - started, get_worker().address
+        seconds = time.perf_counter() - started
+        moved = {str(folder / "plan"): str(parameters["plan_dir"]),
+                 **{str(p): str(c) for p, c in zip(paths, parameters["observations"], strict=True)}}
+        return target.read_bytes(), seconds, get_worker().address, moved
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def as_given(executed: bytes, moved: dict[str, str], notebook: Path, target: Path,
+             parameters: dict[str, object]) -> bytes:
+    """The executed notebook as it would read had it run on the client: the parameters papermill injected, and its
+    record of them and of the notebook's paths, with the client's paths instead of the task's folder on the
+    worker."""
+    import nbformat
+    from papermill.translators import PythonTranslator
+
+    nb = nbformat.reads(executed.decode("utf-8"), as_version=4)
+    for cell in nb.cells:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            for here, there in moved.items():
+                cell.source = cell.source.replace(PythonTranslator.translate_escaped_str(here),
+                                                  PythonTranslator.translate_escaped_str(there))
+    record = nb.metadata.get("papermill")
+    if record is not None:
+        record["input_path"], record["output_path"] = str(notebook.resolve()), str(target)
+        given = record.get("parameters", {})
+        record["parameters"] = {k: parameters[k] if k in parameters else v for k, v in given.items()}
+    return nbformat.writes(nb).encode("utf-8")
 
 
 # ---- on the client ----------------------------------------------------------------------------------------------
@@ -223,7 +248,7 @@ class ClusterPool:
         with self._lock:
             self._futures.add(future)
         try:
-            executed, seconds, worker = future.result()
+            executed, seconds, worker, moved = future.result()
         except RunError:
             raise
         except Exception as exc:
@@ -232,7 +257,7 @@ class ClusterPool:
         finally:
             with self._lock:
                 self._futures.discard(future)
-        target.write_bytes(executed)
+        target.write_bytes(as_given(executed, moved, notebook, target, parameters))
         return Executed(seconds, worker)
 
     def stop(self) -> None:

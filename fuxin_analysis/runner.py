@@ -56,7 +56,10 @@ LOCK_HEADER = "fuxin-analysis run lock"
 
 class RunError(RuntimeError):
     """A notebook failed, or the report could not be published; the message names the notebook and the cell, or
-    the folder, and where the run's files are kept."""
+    the folder, and where the run's files are kept (also as ``detail`` and ``kept`` when a report was begun)."""
+
+    detail: str | None = None
+    kept: Path | None = None
 
 
 class RunLocked(RunError):
@@ -415,8 +418,10 @@ def make_report(prepared: Prepared, dest: Path, previous: Path, pools: Pools,
             exc.kept = kept  # type: ignore[attr-defined] # for the command line's one line
             raise
         detail = str(exc) if isinstance(exc, RunError | InputError) else f"{type(exc).__name__}: {exc}"
-        raise RunError(f"{prefix}{detail}; this run's files are kept in {kept}, {dest} is unchanged"
-                       .replace("\n", " ")) from exc
+        error = RunError(f"{prefix}{detail}; this run's files are kept in {kept}, {dest} is unchanged"
+                         .replace("\n", " "))
+        error.detail, error.kept = detail.replace("\n", " "), kept  # a batch names them in its own words
+        raise error from exc
     return ordered
 
 
