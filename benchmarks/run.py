@@ -1,4 +1,4 @@
-"""Benchmark of the regeneration (``make bench``): prints the six figures of issue 6 in one run.
+"""Benchmark of the regeneration (``make bench``): prints its figures in one run.
 
 1. floor: median wall time of papermill executing a two-cell notebook that only imports the stack the
    notebooks use (pandas, matplotlib, seaborn, statsmodels, fuxin_analysis): the cost of one kernel;
@@ -17,7 +17,9 @@
    (the PNG included), over changes of the indicator, the as-of year, the method and the language.
    How many visitors the web app holds: ``benchmarks/app_visitors.py`` (it starts a browser; not run here);
 9. set-up from a fresh clone with empty package caches (``benchmarks/setup_time.py``): ``make report``'s wall time
-   against the run's own time in the same run.
+   against the run's own time in the same run;
+10–12. batch runs (``benchmarks/batch_bench.py``): the shipped 10-set batch against ten separate runs, on a
+   two-worker Dask LocalCluster against the local pool, and what 210 sets would take on 1, 8 and 64 cores.
 Ratios measured in the same run are the figures that count: these machines are noisy.
 """
 
@@ -223,6 +225,9 @@ def main() -> None:
         write_t, read_t = template_times(tmp, args.repeat)
         print(f"7. template for the shipped plan: write {write_t:.3f} s; read back with every value filled "
               f"(SYNTHETIC values) {read_t:.3f} s  (goal: together under 1 s)")
+        from batch_bench import batch_figures, report
+
+        print("\n".join(report(batch_figures(tmp / "batch"))))
     shutil.rmtree(ROOT / "benchmarks" / "__pycache__", ignore_errors=True)
 
 
