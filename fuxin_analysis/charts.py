@@ -59,6 +59,10 @@ def _mark_domains(ax: plt.Axes, domains: list[str], y: np.ndarray, language: Lan
                     fontsize=8, va="top", color="#444444")
 
 
+#: Inches kept below the axes of a chart for a one-row legend under its axis label.
+LEGEND_ROOM = 0.35
+
+
 def rates_chart(table: pd.DataFrame, language: Language = "both") -> Figure:
     """Percentages: the 2020 level (grey dot) and the 2025 target (red mark), one row per indicator, by domain.
 
@@ -66,7 +70,8 @@ def rates_chart(table: pd.DataFrame, language: Language = "both") -> Figure:
     """
     rates = table[table["unit"] == "percent"].reset_index(drop=True)
     n = len(rates)
-    fig, ax = plt.subplots(figsize=(10, 0.62 * n + 1.6))
+    height = 0.62 * n + 2.0
+    fig, ax = plt.subplots(figsize=(10, height))
     y = np.arange(n)[::-1]
     for yi, (_, r) in zip(y, rates.iterrows(), strict=True):
         b, t = r["baseline_value"], r["target_value"]
@@ -93,9 +98,9 @@ def rates_chart(table: pd.DataFrame, language: Language = "both") -> Figure:
         plt.Line2D([], [], marker=">", ls="", color=TARGET_COLOR,
                    label=label("2025年目标（以上）", "2025 target (or more)", language)),
     ]
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.6 / len(rates) - 0.04), ncol=3, fontsize=8)
+    fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize=8)
     ax.set_title(label("比率类指标：2020年水平与2025年目标", "Rates: 2020 level and 2025 target", language))
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, LEGEND_ROOM / height, 1, 1))  # the legend's row at the bottom, below the axis label
     return fig
 
 
@@ -298,7 +303,8 @@ def status_chart(assessment: pd.DataFrame, language: Language = "both", column: 
     labels, colors = (STATUS_LABELS, STATUS_COLORS) if column == "status" else (OUTCOME_LABELS, OUTCOME_COLORS)
     counts = pd.crosstab(assessment["domain"], assessment[column]).reindex(columns=list(labels), fill_value=0)
     counts = counts.loc[[d for d in DOMAINS if d in counts.index]]
-    fig, ax = plt.subplots(figsize=(9, 0.45 * len(counts) + 1.8))
+    height = 0.45 * len(counts) + 2.1
+    fig, ax = plt.subplots(figsize=(9, height))
     left = np.zeros(len(counts))
     for code in labels:
         values = counts[code].to_numpy()
@@ -310,11 +316,13 @@ def status_chart(assessment: pd.DataFrame, language: Language = "both", column: 
     ax.invert_yaxis()
     ax.set_xlabel(label("目标数", "targets", language))
     ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.3 / len(counts)), ncol=3, fontsize=8)
+    handles, names = ax.get_legend_handles_labels()
+    fig.legend(handles, names, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize=8)
     title = (("各领域目标的进展状态", "Status of the targets by domain") if column == "status" else
              ("各领域目标的结果", "Outcome of the targets by domain"))
     ax.set_title(label(*title, language))
-    fig.tight_layout()
+    rows = -(-len(labels) // 3)  # the legend's rows of three
+    fig.tight_layout(rect=(0, (0.1 + 0.2 * rows) / height, 1, 1))
     return fig
 
 
@@ -363,7 +371,10 @@ def national_comparison_chart(comparison: pd.DataFrame, national: pd.DataFrame, 
                               base_year: int = 2020, target_year: int = 2025) -> Figure:
     """Per comparable indicator: the national series (line), the national target, and the plan's (``who``: its
     jurisdiction in Chinese and English) base-year level and target. ``comparison`` is
-    :func:`fuxin_analysis.reference.comparison_table`."""
+    :func:`fuxin_analysis.reference.comparison_table`. A national plan's figures are named "规划 / plan"."""
+    from .reference import plan_side
+
+    who = plan_side(who)
     n = len(comparison)
     fig, axes, _ = _grid(n, 3, (4.2, 3.5))
     for ax, (_, r) in zip(axes.flat, comparison.iterrows(), strict=False):

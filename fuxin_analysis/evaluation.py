@@ -104,9 +104,14 @@ def _read_series_file(path: Path) -> pd.DataFrame:
     return pd.DataFrame([m.model_dump() for m in models], columns=SERIES_COLUMNS)
 
 
+#: The words that make a national bulletin's rate a gross ratio (it can exceed 100): 毛入学率, 毛入园率, 巩固率.
+GROSS_RATIO_WORDS = ("毛入学率", "毛入园率", "巩固率")
+
+
 def _national_as_series(path: Path) -> pd.DataFrame:
+    """The national bulletin series as evaluation series; a series is a gross ratio or a share by its Chinese name."""
     frame = pd.read_csv(path, encoding="utf-8", dtype={"year": "int64", "value": "float64"})
-    gross = frame["indicator"].isin(["preschool_ger", "hs_ger", "he_ger", "compulsory_consolidation"])
+    gross = frame["name_zh"].str.contains("|".join(GROSS_RATIO_WORDS), regex=True)
     return frame.assign(series_id="china_" + frame["indicator"], region_zh="全国", region_en="China",
                         kind=np.where(gross, "gross_ratio", "share"))[SERIES_COLUMNS]
 

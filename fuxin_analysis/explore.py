@@ -4,8 +4,8 @@ Controls: plan (every plan folder the parameter files and ``data/plans/`` name),
 Chinese and English name), ``as_of`` year, projection method (those the evaluation compares), a HYPOTHETICAL yearly
 pace for the years after the latest observation (labelled as such on the chart and the row), and language.
 Output: the trajectory chart (required paths, observations, the projection with its calibrated 80% band, the target,
-the national series where the indicator is comparable, the hypothetical path), the target's scorecard row, the plan's
-sentence and the observations with their sources.
+the national series where the plan's ``comparable.csv`` names one, the hypothetical path), the target's scorecard
+row, the plan's sentence and the observations with their sources.
 
 A change redraws only what depends on it: assessments are kept per (plan, ``as_of``, method), and the chart is one
 figure drawn again in place. What the chart shows is also kept as data (:attr:`Explorer.chart_data`), so that tests
@@ -43,7 +43,8 @@ class PlanChoice:
 
 def discover(root: Path = PROJECT_ROOT) -> dict[str, PlanChoice]:
     """Every plan folder under ``root/data/plans`` (keyed by plan id), with the observation files its parameter files
-    in ``root/params`` list (none for a plan no parameter file names); the plan of ``params/default.yaml`` first."""
+    in ``root/params`` list (none for a plan no parameter file names); the plan of ``params/default.yaml`` first. A plan
+    without any target is not offered."""
     from .params import load_params
 
     found: dict[Path, list[Path]] = {}
@@ -62,7 +63,8 @@ def discover(root: Path = PROJECT_ROOT) -> dict[str, PlanChoice]:
     out = {}
     for folder, files in found.items():
         plan = load_plan(folder)
-        out[plan.meta.id] = PlanChoice(folder, tuple(files))
+        if not plan.targets().empty:  # the explorer shows one target at a time: a plan of baselines only has none
+            out[plan.meta.id] = PlanChoice(folder, tuple(files))
     return out
 
 
@@ -227,7 +229,7 @@ class Explorer:
             _flow_panel(ax, st, series, row, language)
         else:
             _level_panel(ax, st, series, row, language, method)
-            national = self._national(row["indicator_id"])
+            national = self._national(plan, row["indicator_id"])
             if national is not None and len(national):
                 ax.plot(national["year"], national["value"], color="#999999", lw=1, marker=".",
                         label=label("全国（教育统计公报）", "China (MoE bulletins)", language))
@@ -255,15 +257,16 @@ class Explorer:
         fig.savefig(buffer, format="png", bbox_inches="tight")
         self.image.value = buffer.getvalue()
 
-    def _national(self, indicator_id: str) -> pd.DataFrame | None:
-        from .reference import comparable_indicators, national_series
+    def _national(self, plan: Plan, indicator_id: str) -> pd.DataFrame | None:
+        """The national series the plan's ``comparable.csv`` sets beside the indicator (None if it names none)."""
+        from .reference import national_series
 
-        if not hasattr(self, "_mapping"):
-            self._mapping = comparable_indicators().set_index("fuxin_indicator_id")["national_indicator_id"]
+        if not hasattr(self, "_national_series"):
             self._national_series = national_series()
-        if indicator_id not in self._mapping.index:
+        mapping = plan.comparable.set_index("indicator_id")["national_indicator_id"]
+        if indicator_id not in mapping.index:
             return None
-        return self._national_series[self._national_series["indicator_id"] == self._mapping[indicator_id]]
+        return self._national_series[self._national_series["indicator_id"] == mapping[indicator_id]]
 
     def _fill_text(self, plan: Plan, st: pd.Series, series: pd.DataFrame, part: pd.DataFrame, language: Language,
                    pace: float | None) -> None:

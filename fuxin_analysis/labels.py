@@ -51,6 +51,41 @@ COMPARATOR_SIGNS: dict[str, tuple[str, str]] = {
 }
 
 
+#: What a page says, in one sentence, where the plan has nothing for a section: every notebook runs for any plan
+#: folder that validates, and says so instead of drawing an empty chart or table. Keyed by notebook and section.
+NOTHING: dict[str, tuple[str, str]] = {
+    "01_rates": ("本规划没有以百分比计的指标。", "The plan has no indicator measured in percent."),
+    "01_pace": ("本规划没有同时给出上一规划期累计的累计类目标，无从对比进度。",
+                "No total over the plan period has a total of the previous period to compare its pace with."),
+    "01_baselines": ("本规划没有给出基线（上一规划期的成就）。", "The plan states no baseline (no result of the previous period)."),
+    "01_targets": ("本规划没有给出目标。", "The plan states no target."),
+    "02_observations": ("尚无观测数据，规划也没有给出基线。", "There is no observation yet, and the plan states no baseline."),
+    "02_paths": ("没有可绘制路径的目标：需要基线或观测值（累计类目标需要年度观测值）。",
+                 "No target has a path to draw: that needs a baseline or an observation (a yearly one for a total)."),
+    "02_no_data": ("每个目标都有基线或观测值。", "Every target has a baseline or an observation."),
+    "03_targets": ("本规划没有目标，无从评估。", "The plan has no target to assess."),
+    "04_comparison": ("本规划没有可与全国数据对照的指标（规划文件夹中的 comparable.csv 未列出任何指标）。",
+                      ("No indicator of this plan has a comparable national series (comparable.csv in the plan folder "
+                       "lists none).")),
+    "04_chart": ("没有可绘制的对照图。", "No comparison chart to draw."),
+    "05_flows": ("本规划在这些领域没有累计类目标。", "The plan has no cumulative target in these domains."),
+    "05_splits": ("本规划在这些领域没有同时给出基线和目标的占比指标。",
+                  "The plan has no share of a whole with both a baseline and a target in these domains."),
+    "05_national": ("这些领域没有可与全国对照的指标。", "No indicator of these domains has a comparable national series."),
+    "05_scorecard": ("本规划在这些领域没有目标。", "The plan has no target in these domains."),
+    "06_pace": ("没有需要计算所需进度的目标：各目标或已实现，或没有可起算的数值。",
+                "No target needs a pace: each is achieved or has no value to start from."),
+    "06_scenarios": ("截至所示年份，没有目标可生成假设值：各目标或已实现，或没有可起算的数值，或已观测到该年。",
+                     ("No target gets a HYPOTHETICAL value by the year shown: each is achieved, has no value to start "
+                      "from, or is observed up to that year.")),
+}
+
+
+def nothing(section: str, language: Language = "both") -> str:
+    """The one sentence a page shows where the plan has nothing for ``section`` (a key of :data:`NOTHING`)."""
+    return pick(NOTHING[section], language)
+
+
 def label(zh: str, en: str, language: Language = "both", sep: str = " / ") -> str:
     """The label in the chosen language; both joined by ``sep``."""
     if language == "zh":

@@ -1,4 +1,5 @@
-"""A plan as data: a folder with ``plan.yaml``, ``indicators.csv``, ``statements.csv`` and ``source.txt``.
+"""A plan as data: a folder with ``plan.yaml``, ``indicators.csv``, ``statements.csv`` and ``source.txt``, and
+optionally ``comparable.csv`` (which of the plan's indicators compare with which national series).
 
 :func:`load_plan` reads and validates such a folder into typed pandas frames. Any plan of the same
 form (the next five-year plan, a provincial or national one) loads without a code change.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -42,6 +44,9 @@ INDICATOR_COLUMNS = ("indicator_id", "name_zh", "name_en", "domain", "unit", "ki
                      "lower_bound", "upper_bound")
 STATEMENT_COLUMNS = ("statement_id", "indicator_id", "role", "period_start", "period_end", "comparator",
                      "value", "value_high", "unit", "source_section", "source_quote", "note")
+COMPARABLE_COLUMNS = ("indicator_id", "national_indicator_id", "note")
+#: The optional file of a plan folder that says which of its indicators compare with which national series.
+COMPARABLE_FILE = "comparable.csv"
 
 
 def _blank_to_none(v: object) -> object:
@@ -79,6 +84,9 @@ class PlanMeta(BaseModel):
     baseline_period: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{4}$")]
     source: Text
     source_file: Text = "source.txt"
+    #: Where the plan applies (阜新市, 全国…): how comparisons with the national figures name the plan's figures.
+    jurisdiction_zh: Text | None = None
+    jurisdiction_en: Text | None = None
 
     @model_validator(mode="after")
     def _years_in_order(self) -> PlanMeta:
@@ -92,6 +100,12 @@ class PlanMeta(BaseModel):
     @property
     def baseline_period_start(self) -> int:
         return int(self.baseline_period.split("-")[0])
+
+    @property
+    def who(self) -> tuple[str, str]:
+        """The plan's jurisdiction in Chinese and English, as tables and charts name its figures ("the plan"
+        when ``plan.yaml`` names none)."""
+        return (self.jurisdiction_zh or "规划", self.jurisdiction_en or "Plan")
 
 
 class IndicatorRow(BaseModel):
@@ -150,6 +164,17 @@ class StatementRow(BaseModel):
         return self
 
 
+class ComparableRow(BaseModel):
+    """One row of ``comparable.csv``: a plan indicator, the national series it is set beside, and why the two
+    definitions compare (the citation of the comparison)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    indicator_id: SnakeId
+    national_indicator_id: SnakeId
+    note: Text
+
+
 @dataclass(frozen=True)
 class Plan:
     """A loaded, validated plan: metadata, one frame per table, and the plan's text."""
@@ -159,6 +184,9 @@ class Plan:
     indicators: pd.DataFrame
     statements: pd.DataFrame
     source_text: str
+    #: ``comparable.csv``: ``indicator_id, national_indicator_id, note``, one row per plan indicator that has a
+    #: comparable national series (no rows when the folder has no such file).
+    comparable: pd.DataFrame = dataclass_field(default_factory=lambda: pd.DataFrame(columns=list(COMPARABLE_COLUMNS)))
 
     @property
     def id(self) -> str:
@@ -223,7 +251,43 @@ def load_plan(folder: str | Path) -> Plan:
                        {"lower_bound": "float64", "upper_bound": "float64"})
     st_frame = _frame([r for _, r in statements.values()], STATEMENT_COLUMNS,
                       {"period_start": "int64", "period_end": "int64", "value": "float64", "value_high": "float64"})
-    return Plan(path=folder, meta=meta, indicators=ind_frame, statements=st_frame, source_text=source_text)
+    comparable = _read_comparable(folder / COMPARABLE_FILE, indicators)
+    return Plan(path=folder, meta=meta, indicators=ind_frame, statements=st_frame, source_text=source_text,
+                comparable=comparable)
+
+
+def _read_comparable(path: Path, indicators: dict[str, tuple[int, IndicatorRow]]) -> pd.DataFrame:
+    """``comparable.csv`` if the folder has one (else no rows): each plan indicator known, each national series one
+    of ``data/reference/`` with the indicator's unit, each indicator at most once."""
+    from .reference import national_units
+
+    if file_kind(path) is None:
+        return pd.DataFrame(columns=list(COMPARABLE_COLUMNS))
+    units = national_units()
+    rows: dict[str, tuple[int, ComparableRow]] = {}
+    for row, record in read_csv(path, COMPARABLE_COLUMNS, COMPARABLE_COLUMNS):
+        m = validate(ComparableRow, record, path, row)
+        if m.indicator_id not in indicators:
+            guess = nearest(m.indicator_id, indicators)
+            raise InputError(path, "unknown indicator", row=row, field="indicator_id", value=m.indicator_id,
+                             hint=f"did you mean '{guess}'?" if guess else "the plan's indicators are in indicators.csv")
+        if m.national_indicator_id not in units:
+            guess = nearest(m.national_indicator_id, units)
+            raise InputError(path, "unknown national series", row=row, field="national_indicator_id",
+                             value=m.national_indicator_id,
+                             hint=f"did you mean '{guess}'?" if guess else
+                             "the national series are those of data/reference/national_moe_bulletins.csv and "
+                             "national_14th_targets.csv")
+        if m.indicator_id in rows:
+            raise InputError(path, f"duplicate indicator (first in row {rows[m.indicator_id][0]}): an indicator is "
+                             "compared with one national series", row=row, field="indicator_id", value=m.indicator_id)
+        unit = indicators[m.indicator_id][1].unit
+        if unit not in units[m.national_indicator_id]:
+            raise InputError(path, f"the indicator's unit '{unit}' differs from the national series' unit "
+                             f"'{'/'.join(sorted(units[m.national_indicator_id]))}'", row=row,
+                             field="national_indicator_id", value=m.national_indicator_id)
+        rows[m.indicator_id] = (row, m)
+    return pd.DataFrame([m.model_dump() for _, m in rows.values()], columns=list(COMPARABLE_COLUMNS))
 
 
 def _check_statement(

@@ -1,8 +1,10 @@
 """Reference data: the national series from the Ministry of Education's statistical bulletins, and the
-national 14th Five-Year targets, as tidy frames (read from ``data/reference/``, with their citations)."""
+national 14th Five-Year targets, as tidy frames (read from ``data/reference/``, with their citations); and a plan's
+figures beside them, for the indicators its ``comparable.csv`` maps to a national series."""
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pandas as pd
@@ -23,42 +25,57 @@ def national_targets(path: str | Path = REFERENCE_DIR / "national_14th_targets.c
     return frame.rename(columns={"indicator": "indicator_id"})
 
 
-def comparable_indicators(path: str | Path = REFERENCE_DIR / "comparable_indicators.csv") -> pd.DataFrame:
-    """Which national series each plan indicator is compared with (column ``fuxin_indicator_id``: a plan's indicator
-    id), and a note on the definitions."""
-    return pd.read_csv(path, encoding="utf-8").fillna("")
+def national_units(folder: str | Path = REFERENCE_DIR) -> dict[str, set[str]]:
+    """Every national series id of ``national_moe_bulletins.csv`` and ``national_14th_targets.csv`` with its unit(s):
+    the series a plan's ``comparable.csv`` may name."""
+    units: dict[str, set[str]] = {}
+    for name in ("national_moe_bulletins.csv", "national_14th_targets.csv"):
+        with open(Path(folder) / name, encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                units.setdefault(row["indicator"], set()).add(row["unit"])
+    return units
+
+
+def plan_side(who: tuple[str, str]) -> tuple[str, str]:
+    """How a comparison names the plan's figures: its jurisdiction (``who``, Chinese and English), or "规划 / Plan"
+    when the plan is itself national, so that its columns and legend entries differ from the national figures'."""
+    return ("规划", "Plan") if who[0].strip() == "全国" or who[1].strip().lower() == "china" else who
+
+
+#: The columns of :func:`comparison_table`.
+COMPARISON_COLUMNS = ("indicator_id", "national_indicator_id", "name_zh", "name_en", "plan_base", "national_base",
+                      "plan_target_comparator", "plan_target", "national_latest_year", "national_latest",
+                      "national_target_comparator", "national_target", "note")
 
 
 def comparison_table(plan_table: pd.DataFrame, national: pd.DataFrame, targets: pd.DataFrame,
                      mapping: pd.DataFrame, base_year: int = 2020, target_year: int = 2025) -> pd.DataFrame:
     """The plan's baseline and target beside the national value in the same years and the national target.
 
-    ``plan_table`` is :func:`fuxin_analysis.tables.baseline_target_table`. One row per mapped indicator:
+    ``plan_table`` is :func:`fuxin_analysis.tables.baseline_target_table`; ``mapping`` is the plan's
+    ``comparable.csv`` (:attr:`fuxin_analysis.plan.Plan.comparable`). One row per mapped indicator:
     ``indicator_id, national_indicator_id, name_zh, name_en, plan_base, national_base, plan_target_comparator,
     plan_target, national_latest_year, national_latest, national_target_comparator, national_target, note``.
     """
     nat = national.set_index(["indicator_id", "year"])["value"]
     nat_targets = targets[targets["target_year"] == target_year].set_index("indicator_id")
     rows = []
-    plan_rows = plan_table.set_index("indicator_id")
     for _, m in mapping.iterrows():
-        if m["fuxin_indicator_id"] not in plan_rows.index:
-            continue
-        p = plan_rows.loc[m["fuxin_indicator_id"]]
         series = national[national["indicator_id"] == m["national_indicator_id"]]
         latest = series[series["year"] <= target_year].sort_values("year").tail(1)
         t = nat_targets.loc[m["national_indicator_id"]] if m["national_indicator_id"] in nat_targets.index else None
-        rows.append({
-            "indicator_id": m["fuxin_indicator_id"], "national_indicator_id": m["national_indicator_id"],
-            "name_zh": p["name_zh"], "name_en": p["name_en"],
-            "plan_base": p["baseline_value"] if pd.notna(p["baseline_period_end"])
-            and p["baseline_period_end"] == base_year else float("nan"),
-            "national_base": nat.get((m["national_indicator_id"], base_year), float("nan")),
-            "plan_target_comparator": p["target_comparator"], "plan_target": p["target_value"],
-            "national_latest_year": int(latest["year"].iloc[0]) if len(latest) else None,
-            "national_latest": float(latest["value"].iloc[0]) if len(latest) else float("nan"),
-            "national_target_comparator": None if t is None else t["comparator"],
-            "national_target": float("nan") if t is None else float(t["value"]),
-            "note": m["note"],
-        })
-    return pd.DataFrame(rows)
+        for _, p in plan_table[plan_table["indicator_id"] == m["indicator_id"]].iterrows():  # one row per target
+            rows.append({
+                "indicator_id": m["indicator_id"], "national_indicator_id": m["national_indicator_id"],
+                "name_zh": p["name_zh"], "name_en": p["name_en"],
+                "plan_base": p["baseline_value"] if pd.notna(p["baseline_period_end"])
+                and p["baseline_period_end"] == base_year else float("nan"),
+                "national_base": nat.get((m["national_indicator_id"], base_year), float("nan")),
+                "plan_target_comparator": p["target_comparator"], "plan_target": p["target_value"],
+                "national_latest_year": int(latest["year"].iloc[0]) if len(latest) else None,
+                "national_latest": float(latest["value"].iloc[0]) if len(latest) else float("nan"),
+                "national_target_comparator": None if t is None else t["comparator"],
+                "national_target": float("nan") if t is None else float(t["value"]),
+                "note": m["note"],
+            })
+    return pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS))

@@ -87,16 +87,20 @@ def hypothetical_observations(plan: Plan, needed: pd.DataFrame, through_year: in
 
 def run_scenarios(plan: Plan, observations: Iterable[str] | None, assessment: pd.DataFrame,
                   multipliers: Iterable[float], through_year: int, indicators: Iterable[str] = (),
-                  paces: Mapping[str, float] | None = None) -> pd.DataFrame:
+                  paces: Mapping[str, float] | None = None, as_of: int | None = None) -> pd.DataFrame:
     """Status and probability of each open target under each HYPOTHETICAL pace assumption.
 
     One row per scenario and target: ``scenario, statement_id, indicator_id, status, trend_status,
     projected_value, probability_met`` and ``hypothetical = True``. ``indicators`` limits the targets covered.
+    ``as_of`` is that of ``assessment``: the scenarios start from what was known then, and observations after it
+    are left out (the hypothetical values take their years).
     """
     needed = required_from_latest(plan, assessment)
     if indicators:
         needed = needed[needed["indicator_id"].isin(list(indicators))]
     observed = obs_mod.read_observations(list(observations or []), plan)[list(obs_mod.COLUMNS)]
+    if as_of is not None:
+        observed = observed[observed["year"] <= as_of]
     plans: list[tuple[str, pd.DataFrame]] = [
         (f"{m:g}× pace needed", hypothetical_observations(plan, needed, through_year, multiplier=m,
                                                           name=f"{m:g}x pace needed")) for m in multipliers]

@@ -301,7 +301,10 @@ def thresholds_table(language: Language = "both") -> pd.DataFrame:
 def display_comparison(comparison: pd.DataFrame, language: Language = "both", who: tuple[str, str] = ("规划", "Plan"),
                        base_year: int = 2020, target_year: int = 2025) -> pd.DataFrame:
     """:func:`fuxin_analysis.reference.comparison_table` formatted, indexed by indicator; ``who`` names the plan's
-    jurisdiction (Chinese, English) in the headers."""
+    jurisdiction (Chinese, English) in the headers ("规划 / Plan" for a national plan)."""
+    from .reference import plan_side
+
+    who = plan_side(who)
     h = _headers(language, {
         "fb": (f"{who[0]}{base_year}年", f"{who[1]} {base_year}"), "nb": (f"全国{base_year}年", f"China {base_year}"),
         "ft": (f"{who[0]}{target_year}年目标", f"{who[1]} {target_year} target"), "nl": ("全国最新", "China latest"),

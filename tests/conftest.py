@@ -99,6 +99,15 @@ def report(tmp_path_factory):
     return result.output
 
 
+@pytest.fixture(scope="session")
+def national_report(tmp_path_factory):
+    """One full run of the collection for the national plan (``params/china_14th.yaml``)."""
+    from fuxin_analysis.runner import run
+
+    params = ROOT / "params" / "china_14th.yaml"
+    return run(params, tmp_path_factory.mktemp("national") / "out", jobs=2, progress=lambda _: None).output
+
+
 @pytest.fixture(scope="session", autouse=True)
 def no_network():
     """Tests run with the network blocked: any connection from this process to a non-loopback address fails.

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from fuxin_analysis import assess
-from fuxin_analysis.explore import Explorer, discover
+from fuxin_analysis.explore import Explorer, PlanChoice, discover
 
 from .conftest import ROOT
 
@@ -96,6 +96,23 @@ def test_a_comparable_indicator_shows_the_national_series(explorer):
     assert (years[0], values[0]) == (2015, 87.0) and 2025 in years  # the bulletins' series
     assert "高中阶段毛入学率达到99%" in explorer.sentence_html.value.replace(" ", "")
     assert explorer.row["outcome"] == "no_data"
+
+
+def test_the_plan_folder_says_which_national_series_is_comparable(explorer):
+    _select(explorer, plan="china_14th_education", domain="higher", indicator="t_he_ger_2025", as_of=2025)
+    years, values = _line(explorer, "China")  # the national plan's comparable.csv maps he_ger to the bulletins
+    assert (years[0], values[0]) == (2015, 40.0)
+    _select(explorer, plan="china_14th_education", domain="lifelong", indicator="t_working_age_schooling_years_2025",
+            as_of=2025)
+    assert not [k for k in explorer.chart_data if "China" in k]  # not in its comparable.csv
+
+
+def test_a_plan_of_one_indicator_without_comparable_csv():
+    one = Explorer({"one_indicator": PlanChoice(ROOT / "tests" / "plans" / "one_indicator", ())},
+                   today=date(2026, 11, 29))
+    assert [value for _, value in one.controls["indicator"].options] == ["senior_secondary_ger_2025"]
+    assert one.row["outcome"] == "no_data" and _line(one, "target")[1] == [99.0]
+    assert not [k for k in one.chart_data if "China" in k]
 
 
 def test_a_total_shows_its_running_total(explorer):

@@ -57,7 +57,7 @@ def test_every_chart_draws_in_every_language(plan, language):
     table = baseline_target_table(plan)
     assessment = assess(plan, [OBSERVED])
     national, targets = reference.national_series(), reference.national_targets()
-    comparison = reference.comparison_table(table, national, targets, reference.comparable_indicators())
+    comparison = reference.comparison_table(table, national, targets, plan.comparable)
     results = run_scenarios(plan, [str(OBSERVED)], assessment, [0.5, 1.0], 2023, indicators=["hs_ger"])
     result = evaluation.evaluate()
     figures = [

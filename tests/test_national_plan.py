@@ -8,18 +8,11 @@ import pandas as pd
 import pytest
 
 from fuxin_analysis import assess, load_plan
-from fuxin_analysis.runner import run
 
 from .conftest import ROOT
 
 PLAN = ROOT / "data" / "plans" / "china_14th_education"
 OBSERVED = ROOT / "data" / "observations" / "china_14th_observed.csv"
-PARAMS = ROOT / "params" / "china_14th.yaml"
-
-
-@pytest.fixture(scope="module")
-def national_report(tmp_path_factory):
-    return run(PARAMS, tmp_path_factory.mktemp("national") / "out", jobs=2, progress=lambda _: None).output
 
 
 def test_the_plan_validates_and_cites_its_publication():
@@ -64,16 +57,35 @@ def test_the_report_renders_the_final_evaluation(national_report):
     assert "The default method is" in (national_report / "02_trajectories.html").read_text(encoding="utf-8")
 
 
-def _plan_ids() -> set[str]:
-    ids = set()
-    for folder in (ROOT / "data" / "plans").iterdir():
-        if (folder / "indicators.csv").exists():
-            ids |= set(pd.read_csv(folder / "indicators.csv")["indicator_id"])
+#: Every plan folder shipped with the project: the real plans and the test fixtures.
+PLAN_FOLDERS = sorted(p.parent for p in [*(ROOT / "data" / "plans").glob("*/indicators.csv"),
+                                         *(ROOT / "tests" / "plans").glob("*/indicators.csv")])
+#: What must not name a plan's indicator: every notebook, and every module and template of the package.
+CODE = [*sorted((ROOT / "notebooks").glob("*.ipynb")),
+        *sorted(p for p in (ROOT / "fuxin_analysis").rglob("*") if p.suffix in {".py", ".j2"})]
+
+
+def _plan_ids() -> dict[str, str]:
+    """Every indicator id of every shipped plan folder, with the folder that has it."""
+    ids = {}
+    for folder in PLAN_FOLDERS:
+        for indicator_id in pd.read_csv(folder / "indicators.csv")["indicator_id"]:
+            ids.setdefault(indicator_id, folder.name)
     return ids
 
 
-@pytest.mark.parametrize("notebook", sorted((ROOT / "notebooks").glob("*.ipynb")), ids=lambda p: p.name)
-def test_no_notebook_names_an_indicator_of_a_shipped_plan(notebook):
-    text = "".join("".join(c["source"]) for c in json.loads(notebook.read_text(encoding="utf-8"))["cells"])
-    found = {i for i in _plan_ids() if re.search(rf"\b{re.escape(i)}\b", text)}
-    assert not found, f"{notebook.name} names {sorted(found)}"
+def test_every_shipped_plan_folder_is_checked():
+    names = {p.name for p in PLAN_FOLDERS}
+    assert {"fuxin_14th", "china_14th_education", "mini_plan", "one_indicator"} <= names
+    assert len(_plan_ids()) > 70 and any(p.suffix == ".py" for p in CODE) and any(p.suffix == ".ipynb" for p in CODE)
+
+
+@pytest.mark.parametrize("path", CODE, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_notebook_or_module_names_an_indicator_of_a_shipped_plan(path):
+    """What a section needs is chosen from the plan's own data (domains, units, kinds, roles, comparable.csv), never
+    by naming an indicator of one plan."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".ipynb":
+        text = "".join("".join(c["source"]) for c in json.loads(text)["cells"])
+    found = {f"{i} ({folder})" for i, folder in _plan_ids().items() if re.search(rf"\b{re.escape(i)}\b", text)}
+    assert not found, f"{path.relative_to(ROOT)} names {sorted(found)}"

@@ -10,6 +10,7 @@ from fuxin_analysis import InputError, load_plan
 from .conftest import PLAN_DIR
 
 MINI = Path(__file__).parent / "plans" / "mini_plan"
+CHINA = PLAN_DIR.parent / "china_14th_education"
 
 
 def test_a_second_plan_folder_loads_without_code_change():
@@ -75,6 +76,19 @@ CASES = {
                        "b_hs_ger_2020,hs_ger,baseline,2020,2020,=,inf,", 5, "value", "inf"),
     "target year before the base year": ("statements.csv", "t_hs_ger_2025,hs_ger,target,2025,2025,",
                                          "t_hs_ger_2025,hs_ger,target,2019,2019,", 55, "period_end", "2019"),
+    "comparable: unknown plan indicator": ("comparable.csv", "hs_ger,hs_ger,", "hs_gr,hs_ger,", 4, "indicator_id",
+                                           "hs_gr"),
+    "comparable: unknown national series": ("comparable.csv", "hs_ger,hs_ger,", "hs_ger,hs_gr,", 4,
+                                            "national_indicator_id", "hs_gr"),
+    "comparable: duplicate row": ("comparable.csv", "hs_ger,hs_ger,Same definition (高中阶段毛入学率).",
+                                  "preschool_ger,preschool_ger,Same definition (学前三年毛入园率).", 4, "indicator_id",
+                                  "preschool_ger"),
+    "comparable: missing column": ("comparable.csv", "indicator_id,national_indicator_id,note",
+                                   "indicator_id,note", 1, "national_indicator_id", None),
+    "comparable: unit differs from the national series": ("comparable.csv", "hs_ger,hs_ger,", "voc_enrolment,hs_ger,",
+                                                          4, "national_indicator_id", "hs_ger"),
+    "comparable: no note": ("comparable.csv", "hs_ger,hs_ger,Same definition (高中阶段毛入学率).", "hs_ger,hs_ger,",
+                            4, "note", None),
 }
 
 
@@ -127,3 +141,24 @@ def test_plan_yaml_years_out_of_order(copy):
 def test_missing_folder():
     with pytest.raises(InputError, match="plan folder not found"):
         load_plan("/nonexistent/plan")
+
+
+def test_comparable_indicators_are_read_from_the_plan_folder(plan):
+    pairs = dict(zip(plan.comparable["indicator_id"], plan.comparable["national_indicator_id"], strict=True))
+    assert pairs["inclusive_kg_place_coverage"] == "inclusive_kg_enrolment_share" and len(pairs) == 6
+    assert all(plan.comparable["note"].str.len() > 0)  # why the two definitions compare
+    national = load_plan(CHINA).comparable
+    assert list(national.columns) == ["indicator_id", "national_indicator_id", "note"]
+    assert (national["indicator_id"] == national["national_indicator_id"]).all() and "he_ger" in set(national["indicator_id"])
+
+
+def test_a_plan_without_comparable_csv_compares_nothing():
+    plan = load_plan(MINI)
+    assert not (MINI / "comparable.csv").exists()
+    assert plan.comparable.empty and list(plan.comparable.columns) == ["indicator_id", "national_indicator_id", "note"]
+
+
+def test_unknown_national_series_suggests_the_nearest(copy):
+    _edit(copy / "comparable.csv", "hs_ger,hs_ger,", "hs_ger,hs_gers,")
+    with pytest.raises(InputError, match="unknown national series.*did you mean 'hs_ger'"):
+        load_plan(copy)

@@ -238,5 +238,5 @@ def test_manifest_ignores_hidden_files_of_the_plan_folder(tmp_path, plan):
                             datetime(2026, 11, 29), ["index.html"])
     inputs = json.loads(target.read_text(encoding="utf-8"))["inputs"]
     assert {Path(k).name for k in inputs} == {"p.yaml", "plan.yaml", "indicators.csv", "statements.csv", "source.txt",
-                                              "comparable_indicators.csv", "national_14th_targets.csv",
+                                              "comparable.csv", "national_14th_targets.csv",
                                               "national_moe_bulletins.csv"}
