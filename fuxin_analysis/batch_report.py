@@ -151,7 +151,8 @@ body {{ font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei"
 .error {{ color: #b2182b; }}
 table {{ border-collapse: collapse; font-size: 12px; margin-bottom: 1.5em; }}
 th, td {{ border-bottom: 1px solid #ddd; padding: 4px 6px; text-align: left; vertical-align: top; }}
-.grid td.cell {{ text-align: center; min-width: 6em; border: 1px solid #fff; }}
+.grid td.cell {{ text-align: center; width: 8em; min-width: 8em; max-width: 8em; border: 1px solid #fff; }}
+.grid th.set {{ width: 8em; }}
 .grid th.set {{ writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; }}
 .grid th.failed {{ color: #b2182b; }}
 .key {{ display: inline-block; padding: 0 4px; margin: 2px; }}
