@@ -71,7 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("--output", help="batch folder (default: reports/<batch file stem>/); the same rules as run's "
                                         "--output")
     batch.add_argument("--jobs", type=_jobs, default=None, help="notebooks run at once on this machine, across sets "
-                                                                "(default: one per core)")
+                                                                "(default: one more than cores)")
     batch.add_argument("--scheduler", default=os.environ.get("DASK_SCHEDULER_ADDRESS") or None,
                        help="run the notebooks on the Dask cluster at this address, e.g. tcp://10.0.0.5:8786 "
                             "(default: $DASK_SCHEDULER_ADDRESS, else this machine); needs the [cluster] extra")

@@ -178,6 +178,11 @@ def test_a_failed_set_does_not_stop_the_others(tmp_path):
     assert [r["set"] for r in rows] == ["as_of_2021"] * len(one) + ["as_of_2023"] * len(one)
     assert {r["as_of"] for r in rows} == {"2021", "2023"}
     assert [{k: v for k, v in r.items() if k not in ("set", "as_of")} for r in rows[: len(one)]] == one
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(dest / "batch_scorecard.xlsx").active
+    assert [c.value for c in sheet[1]] == header
+    assert sheet.max_row == 1 + len(rows) and sheet.cell(row=2, column=1).value == "as_of_2021"
 
     # run again: the batch's folder is replaced; a file a user put inside a set's report is never lost
     again = _cli("batch", str(path), "--output", str(dest), "--notebooks", str(books), "--jobs", "2")
@@ -379,8 +384,38 @@ def test_a_worker_that_differs_from_the_client_is_refused(cluster, tmp_path, two
             client.run(unpatch)
 
 
+def test_jobs_with_a_scheduler_is_refused(tmp_path, two_sets):
+    out = _cli("batch", str(two_sets), "--output", str(tmp_path / "out"), "--scheduler", "tcp://127.0.0.1:9",
+               "--jobs", "2")
+    assert out.returncode == 2 and out.stderr.startswith("error: --jobs: sets the notebooks run at once on this "
+                                                         "machine; with --scheduler the cluster's workers decide")
+
+
+def test_without_the_cluster_extra_the_scheduler_option_says_what_to_install(monkeypatch):
+    from fuxin_analysis.cluster import ClusterPool
+
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if `pip install -e '.[cluster]'` was never run
+    with pytest.raises(InputError, match=r"^--scheduler: running on a Dask cluster needs the optional \[cluster\] "
+                                         r"packages: pip install -e '\.\[cluster\]'"):
+        ClusterPool("tcp://127.0.0.1:8786")
+
+
 def test_no_scheduler_at_the_address_is_one_line(tmp_path, two_sets):
     out = _cli("batch", str(two_sets), "--output", str(tmp_path / "out"), "--scheduler", "tcp://127.0.0.1:9")
     assert out.returncode == 2
     assert out.stderr.startswith("error: --scheduler: no Dask scheduler answers there") and \
         out.stderr.count("\n") == 1, out.stderr
+
+
+def test_fingerprints_differ_in_words():
+    from fuxin_analysis.cluster import fingerprint, mismatch
+
+    ours = fingerprint()
+    assert set(ours) == {"packages", "code", "reference"} and len(ours["code"]) == len(ours["reference"]) == 64
+    assert mismatch(ours, ours) is None
+    assert mismatch({**ours, "packages": {**ours["packages"], "numpy": "1.0"}}, ours) == \
+        f"numpy 1.0 there, {ours['packages']['numpy']} here"
+    missing = {k: v for k, v in ours["packages"].items() if k != "papermill"}
+    assert mismatch({**ours, "packages": missing}, ours) == f"papermill None there, {ours['packages']['papermill']} here"
+    assert mismatch({**ours, "code": "0" * 64}, ours) == "the fuxin_analysis package's code differs"
+    assert mismatch({**ours, "reference": "0" * 64}, ours) == "the reference data (data/reference/) differs"
