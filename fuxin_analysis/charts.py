@@ -215,16 +215,22 @@ def _level_panel(ax: plt.Axes, st: pd.Series, series: pd.DataFrame, row: pd.Seri
     from .trajectory import required_path
 
     target, target_year = row["target_value"], int(row["target_year"])
-    bounded = st["kind"] in ("rate", "ratio") and pd.notna(st["upper_bound"])
-    upper = st["upper_bound"] if bounded else None
+    from .projection import projection_bounds
+
+    # a share's paths and projection are logistic within its bounds; a gross ratio has no ceiling for the required
+    # path, and is projected below a ceiling set by its own values (projection.GROSS_MARGIN)
+    share = st["kind"] in ("rate", "ratio") and pd.notna(st["upper_bound"])
     if pd.notna(row["baseline_value"]) and row["baseline_year"] < target_year:
-        path = required_path(int(row["baseline_year"]), row["baseline_value"], target_year, target, upper)
+        path = required_path(int(row["baseline_year"]), row["baseline_value"], target_year, target,
+                             st["upper_bound"] if share else None)
         for name, (ls, zh, en) in PATH_STYLES.items():
             if path[name].notna().all():
                 ax.plot(path["year"], path[name], ls=ls, color=TARGET_COLOR, lw=1, alpha=0.8,
                         label=label(f"所需路径（{zh}）", f"required path ({en})", language))
     if len(series) >= 2 and row["outcome"] not in ("met", "not_met"):
-        path = _projection(series, target_year, st["lower_bound"] if bounded else None, upper, method)
+        lower, upper = projection_bounds(str(st["kind"]), st["lower_bound"], st["upper_bound"],
+                                         series["value"].to_numpy(float))
+        path = _projection(series, target_year, lower, upper, method)
         if len(path) > 1:
             ax.plot(path["year"], path["value"], color=OBSERVED_COLOR, lw=1.2, ls=(0, (4, 2)),
                     label=label("预测", "projection", language))

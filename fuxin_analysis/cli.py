@@ -89,6 +89,8 @@ def _parser() -> argparse.ArgumentParser:
                                                "print the table")
     evaluate.add_argument("--series", help="folder of evaluation series (default: data/reference/evaluation/)")
     evaluate.add_argument("--by-horizon", action="store_true", help="one row per method and horizon")
+    evaluate.add_argument("--gross-margins", action="store_true",
+                          help="score the ceiling margins of gross ratios (highest value + margin) and show the chosen")
     return parser
 
 
@@ -169,7 +171,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "evaluate":
             from .evaluation import EVALUATION_DIR, evaluate, format_report
 
-            print(format_report(evaluate(args.series or EVALUATION_DIR), by_horizon=args.by_horizon))
+            if args.gross_margins:
+                from .evaluation import gross_margin_scores
+
+                print(gross_margin_scores(args.series or EVALUATION_DIR).to_string(
+                    index=False, float_format=lambda v: f"{v:.3f}"))
+            else:
+                print(format_report(evaluate(args.series or EVALUATION_DIR), by_horizon=args.by_horizon))
         return 0
     except InputError as exc:
         if args.debug:

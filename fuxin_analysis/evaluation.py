@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from .cache import conform
 from .errors import InputError
 from .inputs import read_csv, validate_rows
+from .plan import GROSS_RATIO_CAP
 from .projection import (
     DEFAULT_METHOD,
     LEVEL_80,
@@ -42,6 +43,7 @@ from .projection import (
     _t_sf,
     forecast,
     forecast_z,
+    projection_bounds,
     typical_step,
 )
 from .reference import REFERENCE_DIR
@@ -50,7 +52,8 @@ EVALUATION_DIR = REFERENCE_DIR / "evaluation"
 NATIONAL_FILE = REFERENCE_DIR / "national_moe_bulletins.csv"
 SERIES_COLUMNS = ["series_id", "region_zh", "region_en", "indicator", "name_zh", "name_en", "year", "value", "unit",
                   "kind", "source", "source_url", "stated_as"]
-#: Every series evaluated is a percentage, projected on the logit scale of [0, 100] as the plans' rates are.
+#: Every series evaluated is a percentage: a share is projected on the logit scale of [0, 100] as the plans' rates
+#: are, a gross ratio below a ceiling set by its own values (projection.GROSS_MARGIN) as the plans' gross ratios are.
 BOUNDS = (0.0, 100.0)
 #: Nominal levels of the calibration chart.
 LEVELS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
@@ -62,7 +65,7 @@ OLS_T = "ols_logit_t"
 FORECASTS: dict[str, str] = {
     "series_id": "string", "method": "string", "origin": "int64", "year": "int64", "horizon": "int64",
     "n_fit": "int64", "actual": "float64", "forecast": "float64", "z_actual": "float64", "z_forecast": "float64",
-    "step": "float64", "t_se": "float64", "t_df": "float64",
+    "step": "float64", "t_se": "float64", "t_df": "float64", "upper": "float64",
 }
 
 
@@ -134,26 +137,33 @@ def load_series(folder: str | Path = EVALUATION_DIR, national: str | Path | None
 
 def usable(series: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The series the harness scores, and those left out with the reason (too short to give a forecast point, or
-    a value outside [0, 100]: a gross ratio above 100 cannot be projected on the plans' bounded scale)."""
+    a value outside [0, 100] for a share, above the plausibility cap for a gross ratio)."""
     reasons = {}
+    if "kind" not in series:  # a table of shares only (the harness's own tests pass such)
+        series = series.assign(kind="share")
     for sid, g in series.groupby("series_id", sort=True):
-        if ((g["value"] < BOUNDS[0]) | (g["value"] > BOUNDS[1])).any():
-            reasons[sid] = f"a value outside [{BOUNDS[0]:g}, {BOUNDS[1]:g}] ({g['value'].max():g})"
+        top = BOUNDS[1] if (g["kind"] == "share").all() else GROSS_RATIO_CAP
+        if ((g["value"] < BOUNDS[0]) | (g["value"] > top)).any():
+            reasons[sid] = f"a value outside [{BOUNDS[0]:g}, {top:g}] ({g['value'].max():g})"
         elif len(g) <= MIN_POINTS:
             reasons[sid] = f"{len(g)} values: no origin with {MIN_POINTS} points and a later value"
     left_out = pd.DataFrame({"series_id": list(reasons), "reason": list(reasons.values())})
     return series[~series["series_id"].isin(reasons)].reset_index(drop=True), left_out
 
 
-def _series_forecasts(sid: str, years: np.ndarray, values: np.ndarray, methods: tuple[str, ...]) -> list[dict]:
-    scale = _Scale(*BOUNDS)
-    z_all = np.asarray(scale.forward(values), dtype=float)
+def _series_forecasts(sid: str, years: np.ndarray, values: np.ndarray, methods: tuple[str, ...],
+                      kind: str = "share") -> list[dict]:
+    """A share is projected within [0, 100] as the plans' rates are; a gross ratio below the ceiling its values up
+    to the origin set (:func:`~fuxin_analysis.projection.projection_bounds`), as the plans' gross ratios are."""
     rows = []
     for i in range(MIN_POINTS - 1, len(years) - 1):
         origin = years[i]
         later = (years > origin) & (years <= origin + MAX_HORIZON)
         if not later.any():
             continue
+        bounds = projection_bounds("gross_ratio", *BOUNDS, values[: i + 1]) if kind == "gross_ratio" else BOUNDS
+        scale = _Scale(*bounds)
+        z_all = np.asarray(scale.forward(values), dtype=float)
         future = years[later]
         x, v, z = years[: i + 1], values[: i + 1], z_all[: i + 1]
         damped = None
@@ -161,7 +171,7 @@ def _series_forecasts(sid: str, years: np.ndarray, values: np.ndarray, methods: 
         step = typical_step(x, z)
         for method in methods:
             if method == "two_point":
-                fc = forecast(x, v, future, method, *BOUNDS)
+                fc = forecast(x, v, future, method, *bounds)
                 zf = np.asarray(scale.forward(fc), dtype=float)
             else:
                 if method in ("damped", "combination"):
@@ -177,7 +187,7 @@ def _series_forecasts(sid: str, years: np.ndarray, values: np.ndarray, methods: 
                     "series_id": sid, "method": method, "origin": int(origin), "year": int(year),
                     "horizon": int(year - origin), "n_fit": i + 1, "actual": float(values[later][k]),
                     "forecast": float(fc[k]), "z_actual": float(z_all[later][k]), "z_forecast": float(zf[k]),
-                    "step": step,
+                    "step": step, "upper": float(bounds[1]),
                     "t_se": float(se[k]) if method == "ols_logit" else np.nan,
                     "t_df": float(line.df) if method == "ols_logit" else np.nan,
                 })
@@ -187,7 +197,8 @@ def _series_forecasts(sid: str, years: np.ndarray, values: np.ndarray, methods: 
 def _compute_forecasts(data: pd.DataFrame, methods: tuple[str, ...]) -> pd.DataFrame:
     rows: list[dict] = []
     for sid, g in data.groupby("series_id", sort=True):
-        rows += _series_forecasts(sid, g["year"].to_numpy(float), g["value"].to_numpy(float), methods)
+        rows += _series_forecasts(sid, g["year"].to_numpy(float), g["value"].to_numpy(float), methods,
+                                  str(g["kind"].iloc[0]))
     return pd.DataFrame(rows, columns=list(FORECASTS))
 
 
@@ -200,8 +211,8 @@ def rolling_forecasts(series: pd.DataFrame, methods: tuple[str, ...] = tuple(MET
     series, the methods, this module's and the projection's source and the libraries' versions): about a second to
     compute, milliseconds to read. A cached and a computed table are identical, types included."""
     data, _ = usable(series)
-    data = data[["series_id", "year", "value"]].sort_values(["series_id", "year"], kind="stable",
-                                                             ignore_index=True)
+    data = data[["series_id", "year", "value", "kind"]].sort_values(["series_id", "year"], kind="stable",
+                                                                     ignore_index=True)
     methods = tuple(methods)
     if not cache:
         return conform(_compute_forecasts(data, methods), FORECASTS)
@@ -249,7 +260,6 @@ def out_of_sample(forecasts: pd.DataFrame, series: pd.DataFrame, levels: tuple[f
     in the other years after the origin, up to the horizon limit; the event is that the forecast year's value is at
     or above the target. ``ols_logit`` rows appear twice: with the conformal interval and, as :data:`OLS_T`, with
     its own t interval and probability."""
-    scale = _Scale(*BOUNDS)
     values = _brier_targets(series)
     out = []
     t_rows = forecasts[forecasts["method"] == "ols_logit"].assign(method=OLS_T)
@@ -260,11 +270,13 @@ def out_of_sample(forecasts: pd.DataFrame, series: pd.DataFrame, levels: tuple[f
                                & (forecasts["series_id"] != sid)]
             cal = calibration_from(others, "ols_logit" if method == OLS_T else method, scaled)
             years, vals = values[sid]
-            z_vals = np.asarray(scale.forward(vals), dtype=float)
             cols: dict[str, list[float]] = {f"inside_{lv:g}": [] for lv in levels}
             cols.update(width_80=[], brier_sum=[], brier_n=[])
             for r in part.itertuples():
                 h = int(r.horizon)
+                # the scale this forecast was made on (a gross ratio's varies; tables without it are of shares)
+                scale = _Scale(BOUNDS[0], getattr(r, "upper", BOUNDS[1]))
+                z_vals = np.asarray(scale.forward(vals), dtype=float)
                 for lv in levels:
                     if method == OLS_T:
                         half = _t_quantile(int(r.t_df), (1 + lv) / 2) * r.t_se
@@ -457,3 +469,38 @@ def group_table(result: dict[str, pd.DataFrame]) -> pd.DataFrame:
         table = table[table["horizon"] == "all"].drop(columns=["horizon", "mase"])
         rows.append(table.assign(group=group))
     return pd.concat(rows, ignore_index=True).set_index(["group", "method"])
+
+
+#: The ceilings margins the evaluation compares for gross ratios (projection.GROSS_MARGIN is the one chosen).
+GROSS_MARGINS = (1.0, 2.0, 3.0, 5.0, 10.0, 20.0, 50.0)
+#: How close to the lowest MAE a margin must come to be chosen by its Brier score.
+MAE_TOLERANCE = 0.05
+
+
+def gross_margin_scores(folder: str | Path = EVALUATION_DIR, national: str | Path | None = NATIONAL_FILE,
+                        margins: tuple[float, ...] = GROSS_MARGINS) -> pd.DataFrame:
+    """The default method on the gross-ratio series with each ceiling margin (highest value observed + margin):
+    ``margin, points, mae, coverage_80, width_80, brier, chosen``. The rule: the best Brier score (the probability
+    is what a planner reads) among the margins within :data:`MAE_TOLERANCE` of the lowest MAE. Computed afresh
+    (seconds), never cached: the margin is what varies."""
+    from . import projection
+
+    series = load_series(folder, national)
+    used, _ = usable(series)
+    gross = set(used.loc[used["kind"] == "gross_ratio", "series_id"])
+    rows = []
+    chosen = projection.GROSS_MARGIN
+    try:
+        for margin in margins:
+            projection.GROSS_MARGIN = float(margin)
+            scored = out_of_sample(rolling_forecasts(series, (DEFAULT_METHOD,), cache=False), used)
+            g = scored[scored["series_id"].isin(gross)]
+            rows.append({"margin": float(margin), "points": len(g), "mae": float((g["forecast"] - g["actual"]).abs().mean()),
+                         "coverage_80": float(g[f"inside_{LEVEL_80:g}"].mean()), "width_80": float(g["width_80"].mean()),
+                         "brier": float(g["brier_sum"].sum() / g["brier_n"].sum())})
+    finally:
+        projection.GROSS_MARGIN = chosen
+    table = pd.DataFrame(rows)
+    near = table[table["mae"] <= table["mae"].min() * (1 + MAE_TOLERANCE)]
+    best = near.sort_values(["brier", "mae"]).iloc[0]["margin"]
+    return table.assign(chosen=table["margin"] == best)

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from .errors import InputError, nearest
 from .inputs import read_csv, validate_rows
-from .plan import LEVEL_KINDS, FiniteFloat, Plan, SnakeId, Text, Year
+from .plan import GROSS_RATIO, LEVEL_KINDS, FiniteFloat, Plan, SnakeId, Text, Year
 
 COLUMNS = ("indicator_id", "year", "value", "source", "note")
 FRAME_COLUMNS = ["indicator_id", "year", "value", "source", "note", "origin", "file"]
@@ -107,7 +107,12 @@ def _validated(rows: Iterable[tuple[Path, int, dict[str, object]]], plan: Plan,
         i = int(outside.to_numpy().argmax())
         ind = indicators.loc[frame.at[i, "indicator_id"]]
         bounds = f"[{'' if pd.isna(low[i]) else f'{low[i]:g}'}, {'' if pd.isna(high[i]) else f'{high[i]:g}'}]"
-        fail(i, f"outside the bounds {bounds} of {frame.at[i, 'indicator_id']} ({ind['unit']})", "value")
+        if ind["kind"] == GROSS_RATIO and frame.at[i, "value"] > high[i]:
+            fail(i, f"above the plausibility cap {high[i]:g} of {frame.at[i, 'indicator_id']}, a gross ratio: it may "
+                    f"exceed 100 (pupils of any age over the official age group), but not {high[i]:g} (a slipped "
+                    "decimal?)", "value")
+        fail(i, f"outside the bounds {bounds} of {frame.at[i, 'indicator_id']} ({ind['unit']}"
+                f"{', a share of a whole' if ind['kind'] == 'rate' and ind['unit'] == 'percent' else ''})", "value")
     twice = frame.duplicated(["indicator_id", "year"], keep="first")
     if twice.any():
         i = int(twice.to_numpy().argmax())

@@ -31,7 +31,7 @@ Unit = Literal[
     "percent", "persons", "person_times", "schools", "schools_per_township", "places",
     "yuan", "m2", "count", "years", "ratio",
 ]
-Kind = Literal["rate", "stock", "flow_total", "flow_per_year", "ratio", "years"]
+Kind = Literal["rate", "gross_ratio", "stock", "flow_total", "flow_per_year", "ratio", "years"]
 Direction = Literal["increase", "decrease", "maintain"]
 Role = Literal["baseline", "target"]
 Comparator = Literal[">=", "=", "<=", "range"]
@@ -39,7 +39,15 @@ Comparator = Literal[">=", "=", "<=", "range"]
 DOMAINS: tuple[str, ...] = Domain.__args__
 #: Kinds measured as amounts over a period (a total, or a yearly average), and kinds measured as a level.
 FLOW_KINDS: tuple[str, ...] = ("flow_total", "flow_per_year")
-LEVEL_KINDS: tuple[str, ...] = ("rate", "stock", "ratio", "years")
+LEVEL_KINDS: tuple[str, ...] = ("rate", "gross_ratio", "stock", "ratio", "years")
+#: Two kinds of percentage. A ``rate`` is a share of a whole (占比, 覆盖率, 达标率, 就业率): within [0, 100], its
+#: bounds are structural. A ``gross_ratio`` divides two separately counted populations (毛入学率, 毛入园率; a 巩固率
+#: computed from entrants and graduates): it exceeds 100 in real statistics (Guangdong's preschool gross ratio,
+#: 107.76% in 2023), so its ``upper_bound`` is a plausibility cap that catches typing slips, not a ceiling.
+GROSS_RATIO = "gross_ratio"
+#: The plausibility cap of the shipped gross ratios (README, "Two kinds of percentage"): well above the highest gross
+#: ratio in the project's real series (Guangdong's junior-secondary 109.52%, 2021), below a slipped decimal (1015).
+GROSS_RATIO_CAP = 150.0
 INDICATOR_COLUMNS = ("indicator_id", "name_zh", "name_en", "domain", "unit", "kind", "direction",
                      "lower_bound", "upper_bound")
 STATEMENT_COLUMNS = ("statement_id", "indicator_id", "role", "period_start", "period_end", "comparator",
@@ -128,7 +136,14 @@ class IndicatorRow(BaseModel):
         if self.lower_bound is not None and self.upper_bound is not None and self.lower_bound > self.upper_bound:
             raise FieldProblem("lower_bound", f"lower_bound {self.lower_bound:g} is above upper_bound {self.upper_bound:g}")
         if self.unit == "percent" and (self.lower_bound is None or self.upper_bound is None):
-            raise FieldProblem("upper_bound", "a percentage needs lower_bound and upper_bound (usually 0 and 100)")
+            raise FieldProblem("upper_bound", "a percentage needs lower_bound and upper_bound (usually 0 and 100; "
+                                              "a gross ratio's upper bound is its plausibility cap, e.g. 150)")
+        if self.kind == GROSS_RATIO and (self.unit != "percent" or self.upper_bound is None or self.upper_bound <= 100):
+            raise FieldProblem("upper_bound", "a gross ratio is a percentage that may exceed 100: its upper_bound is "
+                                              "a plausibility cap above 100 (e.g. 150)")
+        if self.kind == "rate" and self.unit == "percent" and self.upper_bound is not None and self.upper_bound > 100:
+            raise FieldProblem("upper_bound", "a share of a whole (kind rate) cannot exceed 100%; a ratio of two "
+                                              "separately counted populations (毛入学率, 巩固率) is kind gross_ratio")
         return self
 
 

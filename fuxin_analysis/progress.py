@@ -54,7 +54,9 @@ from .projection import (
     MIN_POINTS,
     Calibration,
     Projection,
+    judged_target,
     project_level,
+    projection_bounds,
     project_total,
 )
 
@@ -336,12 +338,14 @@ def _assess_target(st: dict[str, object], series: tuple[np.ndarray, np.ndarray],
     """One target: ``st`` is its statement joined with its indicator; ``series`` its (years, values), sorted;
     ``calibration`` gives the projection's calibration when a bounded rate needs it."""
     direction = target_direction(st["comparator"], st["direction"])
-    target = float(st["value"])
+    stated = float(st["value"])
+    # a share's target at its bound is judged by one rule everywhere (projection.AT_BOUND)
+    target = judged_target(stated, direction, str(st["kind"]), st["lower_bound"], st["upper_bound"])
     target_year = int(st["period_end"])
     label = str(st["statement_id"])
     row: dict[str, object] = {c: st[c] for c in ("statement_id", "indicator_id", "name_zh", "name_en", "domain",
                                                  "unit", "comparator")}
-    row.update(target_value=target, target_value_high=st["value_high"], target_year=target_year)
+    row.update(target_value=stated, target_value_high=st["value_high"], target_year=target_year)
     years, values = series
     if st["kind"] in FLOW_KINDS:
         start = int(st["period_start"])
@@ -371,8 +375,8 @@ def _assess_target(st: dict[str, object], series: tuple[np.ndarray, np.ndarray],
             result = {"status": "not_available", "trend_status": "not_available", "cagr_ratio": np.nan,
                       "required_annual_change": np.nan, "observed_annual_change": np.nan}
             row.update(latest_year=np.nan, latest_value=np.nan)
-        bounded = st["kind"] in ("rate", "ratio") and pd.notna(st["upper_bound"])
-        lower, upper = (st["lower_bound"], st["upper_bound"]) if bounded else (None, None)
+        lower, upper = projection_bounds(str(st["kind"]), st["lower_bound"], st["upper_bound"], values)
+        bounded = upper is not None
         needs = bounded and len(years) >= MIN_POINTS and target_year > (years[-1] if len(years) else target_year)
         proj = project_level(years, values, target_year, target, direction, lower, upper, method,
                              calibration() if needs else None)

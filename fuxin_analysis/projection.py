@@ -33,8 +33,45 @@ import pandas as pd
 
 from .trajectory import expit, logit
 
-#: Shares are clipped to [EPS, 1 − EPS] before the logit, so that 0% or 100% observations stay finite.
-EPS = 1e-3
+#: Shares are clipped to [EPS, 1 − EPS] before the logit, so that 0% or 100% observations stay finite. Small enough
+#: that a target at the bound judged by :data:`AT_BOUND` (99.95 of 100) stays distinct from the clip (99.99).
+EPS = 1e-4
+#: A gross ratio (kind ``gross_ratio``) has no structural ceiling, so it is never projected on a logit with 100 as its
+#: ceiling: its ceiling is the highest value observed (at least 100) plus this margin, in points, so that it saturates
+#: near the level it has reached yet may go on above 100. Chosen by the evaluation (``evaluate --gross-margins``,
+#: :func:`fuxin_analysis.evaluation.gross_margin_scores`): on the 12 real gross-ratio series (266 forecasts) the
+#: margins 1–50 cover their 80% intervals alike (85–87%); margin 3 has the best Brier score (0.110) among those within
+#: 5% of the lowest MAE (1.60 at margin 1; 1.62 at 3; 2.24 on the plain scale, 1.91 for the two-point line).
+GROSS_MARGIN = 3.0
+#: A share's target at its bound (100%, or 0% for a decreasing one) is met by a value within this many of the bound's
+#: units (percentage points): the value that rounds to the target at one decimal, the precision at which statistical
+#: bulletins state rates (99.96 is stated as 100.0). The verdict, the status, the interval and ``probability_met``
+#: all judge the target by this threshold, so that they never contradict each other.
+AT_BOUND = 0.05
+
+
+def projection_bounds(kind: str, lower: float | None, upper: float | None,
+                      values: np.ndarray | None = None) -> tuple[float | None, float | None]:
+    """The range a level is projected in: a share's bounds (logit scale); for a gross ratio, 0 and
+    :data:`GROSS_MARGIN` above the highest of ``values`` (at least 100); nothing (the plain scale) otherwise."""
+    if kind == "gross_ratio":
+        top = float(np.nanmax(values)) if values is not None and len(values) else 100.0
+        return (0.0 if lower is None or np.isnan(lower) else float(lower)), max(100.0, top) + GROSS_MARGIN
+    if kind in ("rate", "ratio") and upper is not None and not np.isnan(upper):
+        return lower, upper
+    return None, None
+
+
+def judged_target(target: float, direction: int, kind: str, lower: float | None, upper: float | None) -> float:
+    """The value a target is judged against: the target itself, or for a share's target at its bound (100% to
+    reach, or 0% to come down to) the bound less :data:`AT_BOUND` (plus, for 0%)."""
+    if kind != "rate":
+        return target
+    if direction > 0 and upper is not None and not np.isnan(upper) and target >= upper:
+        return float(upper) - AT_BOUND
+    if direction < 0 and lower is not None and not np.isnan(lower) and target <= lower:
+        return float(lower) + AT_BOUND
+    return target
 LEVEL_80 = 0.80
 
 

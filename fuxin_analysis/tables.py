@@ -293,6 +293,14 @@ def thresholds_table(language: Language = "both") -> pd.DataFrame:
              rule_text(rule)) for k, rule in status_rules.items()]
     rows += [(label("趋势 (SDSN)", "Trend (SDSN)", language), label(*TREND_LABELS[k], language), rule_text(rule))
              for k, rule in trend_rules.items()]
+    from .projection import AT_BOUND
+
+    edge = f"{100 - AT_BOUND:g}"
+    rows.append((label("达到上下限的目标", "A target at the bound", language),
+                 label("占比目标100%（或下降至0%）", "a share's 100% target (or 0% to come down to)", language),
+                 label(f"数值 ≥ {edge}（按一位小数即100.0，公报的精度）即达成；状态、结果、区间与达标概率均按此判定",
+                       f"met from {edge} (100.0 at one decimal, the bulletins' precision); the status, outcome, "
+                       "interval and probability all judge it so", language)))
     return pd.DataFrame(rows, columns=[label("方法", "Method", language, " "), label("类别", "Category", language, " "),
                                        label("规则", "Rule", language, " ")]).set_index(
         [label("方法", "Method", language, " "), label("类别", "Category", language, " ")])

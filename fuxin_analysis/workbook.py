@@ -100,7 +100,8 @@ def template_rows(plan: Plan, known: pd.DataFrame | None = None) -> pd.DataFrame
                          "value": None if filled is None else float(filled["value"]),
                          "source": "" if filled is None else filled["source"],
                          "note": "" if filled is None else filled["note"], **helper,
-                         "lower_bound": ind.lower_bound, "upper_bound": ind.upper_bound})
+                         "lower_bound": ind.lower_bound, "upper_bound": ind.upper_bound,
+                         "gross": ind.kind == "gross_ratio"})
     return pd.DataFrame(rows)
 
 
@@ -177,12 +178,12 @@ def _build(plan: Plan, rows: pd.DataFrame) -> Any:
                            error="年份须为四位整数 / the year must be a whole number such as 2023")
     years.add(f"B2:B{last + SPARE_ROWS}")
     ws.add_data_validation(years)
-    by_bounds: dict[tuple[float | None, float | None], list[int]] = {}
+    by_bounds: dict[tuple[float | None, float | None, bool], list[int]] = {}
     for i, r in enumerate(rows.itertuples(), start=2):  # one rule per pair of bounds (NaN is not a dict key)
         key = (None if pd.isna(r.lower_bound) else float(r.lower_bound),
-               None if pd.isna(r.upper_bound) else float(r.upper_bound))
+               None if pd.isna(r.upper_bound) else float(r.upper_bound), bool(r.gross))
         by_bounds.setdefault(key, []).append(i)
-    for (low, high), numbers in by_bounds.items():
+    for (low, high, gross), numbers in by_bounds.items():
         if low is None and high is None:
             dv = DataValidation(type="decimal", operator="between", formula1="-1E+300", formula2="1E+300")
         elif high is None:
@@ -196,6 +197,9 @@ def _build(plan: Plan, rows: pd.DataFrame) -> Any:
         dv.errorTitle = "数值 value"
         dv.error = (f"须为数字，范围 {'' if low is None else f'{low:g}'}–{'' if high is None else f'{high:g}'} / "
                     "a number within the indicator's bounds (percentages as 0–100: type 95, not 95%)")
+        if gross:  # a gross ratio may pass 100: its upper bound only catches a slipped decimal
+            dv.error = (f"毛入学率等可超过100，但不超过{high:g}（如101.5，而非1015）/ a gross ratio may exceed 100, up to "
+                        f"its plausibility cap {high:g} (type 101.5, not 1015)")
         start = numbers[0]
         for prev, number in zip(numbers, [*numbers[1:], None], strict=True):  # consecutive rows as one range
             if number != prev + 1:

@@ -125,3 +125,16 @@ def test_a_total_shows_its_running_total(explorer):
 def test_sources_are_listed_and_escaped(explorer):
     _select(explorer, plan="china_14th_education", domain="higher", indicator="t_he_ger_2025", as_of=2025)
     assert "moe.gov.cn" in explorer.sources_html.value and "<script" not in explorer.sources_html.value
+
+
+def test_a_gross_ratios_hypothetical_pace_may_pass_100(explorer):
+    """hs_ger is a gross ratio (cap 150): 91.6 in 2022, +5 a year gives 96.6, 101.6, 106.6, not held at 100."""
+    _select(explorer, domain="senior_secondary", indicator="t_hs_ger_2025", as_of=2022)
+    explorer.controls["pace"].value = 5.0
+    explorer.controls["pace_on"].value = True
+    years, values = _line(explorer, "HYPOTHETICAL")
+    assert years == [2022, 2023, 2024, 2025] and values == pytest.approx([91.6, 96.6, 101.6, 106.6])
+    explorer.controls["pace"].value = 30.0  # 91.6 + 90 = 181.6 would pass the plausibility cap: held at 150
+    years, values = _line(explorer, "HYPOTHETICAL")
+    assert values == pytest.approx([91.6, 121.6, 150.0, 150.0])
+    explorer.controls["pace_on"].value = False

@@ -29,7 +29,8 @@ def test_shipped_observation_file(plan):
 
 CASES = {
     "unknown indicator": ("hs_gr,2021,98.5,Bulletin 2021\n", 2, "indicator_id", "hs_gr"),
-    "rate of 130": ("hs_ger,2021,130,Bulletin 2021\n", 2, "value", "130"),
+    "share of 130": ("public_kg_enrolment_share,2021,130,Bulletin 2021\n", 2, "value", "130"),
+    "gross ratio of 1015 (101.5 slipped)": ("hs_ger,2021,1015,Bulletin 2021\n", 2, "value", "1015"),
     "negative count": ("voc_enrolment,2021,-5,Bulletin 2021\n", 2, "value", "-5"),
     "text in a value": ("hs_ger,2021,high,Bulletin 2021\n", 2, "value", "high"),
     "percent sign": ("hs_ger,2021,95%,Bulletin 2021\n", 2, "value", "95%"),
@@ -94,7 +95,8 @@ def test_same_value_on_the_baseline_year_is_silent(tmp_path, plan):
 
 
 def test_frame_is_checked_like_a_file(plan):
-    frame = pd.DataFrame({"indicator_id": ["hs_ger"], "year": [2021], "value": [130.0], "source": ["x report"]})
+    frame = pd.DataFrame({"indicator_id": ["public_kg_enrolment_share"], "year": [2021], "value": [130.0],
+                          "source": ["x report"]})
     with pytest.raises(InputError, match=r"<observations frame>, row 2, field 'value'"):
         load(frame, plan)
 

@@ -43,8 +43,11 @@ def test_template_layout(tmp_path, plan):
     cell = rows[("hs_ger", 2021)][2]
     assert not cell.protection.locked and rows[("hs_ger", 2021)][6].protection.locked  # entry open, helper locked
     rules = {(dv.type, dv.operator, dv.formula1, dv.formula2): dv.sqref for dv in ws.data_validations.dataValidation}
-    assert len(rules) == len(ws.data_validations.dataValidation)  # one rule per pair of bounds
-    assert cell.coordinate in rules[("decimal", "between", "0", "100")]
+    # one rule per pair of bounds and kind of percentage: a gross ratio (hs_ger) may pass 100, up to its cap 150
+    gross = [dv for dv in ws.data_validations.dataValidation if dv.formula2 == "150"]
+    assert len(gross) == 1 and cell.coordinate in gross[0].sqref and "a gross ratio may exceed 100" in gross[0].error
+    share = rows[("public_kg_enrolment_share", 2021)][2]
+    assert share.coordinate in rules[("decimal", "between", "0", "100")]
     assert str(rules[("whole", "between", "1949", "2100")]).startswith("B2:B")
     college = rows[("fuxin_college_enrolment", 2021)][2].coordinate  # persons: at least 0, no upper bound
     assert college in rules[("decimal", "greaterThanOrEqual", "0", None)]
@@ -102,9 +105,15 @@ def test_a_filled_workbook_reads_like_a_csv(tmp_path, plan):
 
 
 def test_checks_of_a_csv_apply_to_a_workbook(tmp_path, plan):
-    path = _filled(tmp_path, plan, {("hs_ger", 2021): (130, None)})
+    path = _filled(tmp_path, plan, {("public_kg_enrolment_share", 2021): (130, None)})
     with pytest.raises(InputError, match=r"obs\.xlsx, sheet 'observations', row \d+, field 'value': outside the "
-                                         r"bounds \[0, 100\]"):
+                                         r"bounds \[0, 100\] of public_kg_enrolment_share \(percent, a share of a "
+                                         r"whole\) \(value: '?130'?\)"):
+        read_observations([path], plan)
+    path = _filled(tmp_path, plan, {("hs_ger", 2021): (101.5, None)}, "gross.xlsx")  # a gross ratio above 100: accepted
+    assert read_observations([path], plan)["value"].tolist() == [101.5]
+    path = _filled(tmp_path, plan, {("hs_ger", 2021): (1015, None)}, "slip.xlsx")
+    with pytest.raises(InputError, match=r"field 'value': above the plausibility cap 150 of hs_ger, a gross ratio"):
         read_observations([path], plan)
 
 
