@@ -63,11 +63,20 @@ def _mark_domains(ax: plt.Axes, domains: list[str], y: np.ndarray, language: Lan
 LEGEND_ROOM = 0.35
 
 
-def rates_chart(table: pd.DataFrame, language: Language = "both") -> Figure:
-    """Percentages: the 2020 level (grey dot) and the 2025 target (red mark), one row per indicator, by domain.
+def _years(plan: Plan | None) -> tuple[str, str, str]:
+    """The plan's base year, target year and baseline period as labels name them ("", "", "" without a plan)."""
+    if plan is None:
+        return "", "", ""
+    return str(plan.meta.baseline_year), str(plan.meta.period_end), plan.meta.baseline_period.replace("-", "–")
+
+
+def rates_chart(table: pd.DataFrame, language: Language = "both", plan: Plan | None = None) -> Figure:
+    """Percentages: the base-year level (grey dot) and the target (red mark), one row per indicator, by domain;
+    ``plan`` names the years (its baseline year and period end). A gross ratio may pass 100: the axis shows it.
 
     ``table`` is :func:`fuxin_analysis.tables.baseline_target_table`; rows without a percentage unit are ignored.
     """
+    base, end, _ = _years(plan)
     rates = table[table["unit"] == "percent"].reset_index(drop=True)
     n = len(rates)
     height = 0.62 * n + 2.0
@@ -90,22 +99,28 @@ def rates_chart(table: pd.DataFrame, language: Language = "both") -> Figure:
     ax.set_yticklabels([indicator_label(z, e, language) for z, e in zip(rates["name_zh"], rates["name_en"],
                                                                          strict=True)], fontsize=8)
     _mark_domains(ax, rates["domain"].to_list(), y, language)
-    ax.set_xlim(min(30, float(np.nanmin(rates[["baseline_value", "target_value"]].to_numpy())) - 5), 103)
+    shown = rates[["baseline_value", "baseline_value_high", "target_value"]].to_numpy(float)
+    ax.set_xlim(min(30, float(np.nanmin(shown)) - 5), max(103, float(np.nanmax(shown)) + 3))
     ax.set_xlabel(label("百分比（%）", "percent", language))
     handles = [
-        plt.Line2D([], [], marker="o", ls="", color=BASELINE_COLOR, label=label("2020年水平", "2020 level", language)),
-        plt.Line2D([], [], marker="D", ls="", color=TARGET_COLOR, label=label("2025年目标", "2025 target", language)),
+        plt.Line2D([], [], marker="o", ls="", color=BASELINE_COLOR,
+                   label=label(f"{base}年水平" if base else "基线水平", f"{base} level" if base else "base level", language)),
+        plt.Line2D([], [], marker="D", ls="", color=TARGET_COLOR,
+                   label=label(f"{end}年目标" if end else "目标", f"{end} target" if end else "target", language)),
         plt.Line2D([], [], marker=">", ls="", color=TARGET_COLOR,
-                   label=label("2025年目标（以上）", "2025 target (or more)", language)),
+                   label=label(f"{end}年目标（以上）" if end else "目标（以上）",
+                               f"{end} target (or more)" if end else "target (or more)", language)),
     ]
     fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize=8)
-    ax.set_title(label("比率类指标：2020年水平与2025年目标", "Rates: 2020 level and 2025 target", language))
+    ax.set_title(label(f"比率类指标：{base}年水平与{end}年目标" if base else "比率类指标：基线水平与目标",
+                       f"Rates: {base} level and {end} target" if base else "Rates: base level and target", language))
     fig.tight_layout(rect=(0, LEGEND_ROOM / height, 1, 1))  # the legend's row at the bottom, below the axis label
     return fig
 
 
-def pace_chart(table: pd.DataFrame, language: Language = "both") -> Figure:
-    """Totals over a period: the yearly pace the 2021–2025 target needs against the 2016–2020 pace achieved.
+def pace_chart(table: pd.DataFrame, language: Language = "both", plan: Plan | None = None) -> Figure:
+    """Totals over a period: the yearly pace the target needs against the pace achieved in the baseline period
+    (``plan``'s, e.g. 2016–2020).
 
     One bar per indicator with both figures: the ratio of the two paces (1 = the same pace as before),
     annotated with both yearly amounts.
@@ -125,8 +140,10 @@ def pace_chart(table: pd.DataFrame, language: Language = "both") -> Figure:
     ax.set_yticklabels([indicator_label(z, e, language, 40) for z, e in zip(rows["name_zh"], rows["name_en"],
                                                                              strict=True)], fontsize=8)
     ax.set_xlim(0, rows["pace_ratio"].max() * 1.6 if len(rows) else 2)
-    ax.set_xlabel(label("所需年均进度 ÷ “十三五”年均进度", "pace needed ÷ 2016–2020 pace", language))
-    ax.set_title(label("累计类目标：所需年均进度与“十三五”对比", "Totals: yearly pace needed vs 2016–2020", language))
+    period = _years(plan)[2]
+    zh, en = (f"{period}年", period) if period else ("基线期", "baseline-period")
+    ax.set_xlabel(label(f"所需年均进度 ÷ {zh}年均进度", f"pace needed ÷ {en} pace", language))
+    ax.set_title(label(f"累计类目标：所需年均进度与{zh}对比", f"Totals: yearly pace needed vs {en}", language))
     fig.tight_layout()
     return fig
 

@@ -24,8 +24,8 @@ DOMAIN_NAMES: dict[str, tuple[str, str]] = {
 }
 
 ROLE_NAMES: dict[str, tuple[str, str]] = {
-    "baseline": ("“十三五”成就（基线）", "13th Five-Year results (baseline)"),
-    "target": ("“十四五”目标", "14th Five-Year targets"),
+    "baseline": ("上一规划期成就（基线）", "Previous period's results (baseline)"),
+    "target": ("本规划期目标", "This plan's targets"),
 }
 
 # unit -> (Chinese suffix, English suffix)

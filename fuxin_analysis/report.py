@@ -24,7 +24,7 @@ COLUMN_NAMES_ZH = {
     "latest_value": "最新值", "n_observations": "观测数", "required_annual_change": "所需年均变化",
     "observed_annual_change": "实际年均变化", "cagr_ratio": "进展比R", "status": "状态代码", "trend_status": "趋势代码",
     "projected_value": "预测值", "projected_low_80": "预测下限80%", "projected_high_80": "预测上限80%",
-    "probability_met": "达标概率", "pace_required_vs_history": "所需进度/十三五进度", "status_zh": "状态",
+    "probability_met": "达标概率", "pace_required_vs_history": "所需进度/基线期进度", "status_zh": "状态",
     "status_en": "状态（英文）", "outcome": "结果代码",
 }
 

@@ -87,7 +87,7 @@ def _headers(language: Language, extra: dict[str, tuple[str, str]] | None = None
         "target": ("目标", "Target"),
         "target_period": ("目标时期", "Target period"),
         "change": ("所需变化", "Change needed"),
-        "pace": ("所需年均进度 / “十三五”年均", "Pace needed / 2016–2020 pace"),
+        "pace": ("所需年均进度 / 基线期年均", "Pace needed / baseline-period pace"),
         "section": ("规划章节", "Plan section"),
         "quote": ("规划原文", "Plan's words"),
         "period": ("时期", "Period"),
@@ -208,7 +208,7 @@ def display_scorecard(assessment: pd.DataFrame, language: Language = "both", pla
         "latest": ("最新观测", "Latest"), "status": ("进展状态", "Status"), "outcome": ("结果", "Outcome"),
         "trend": ("趋势", "Trend"),
         "projection": ("预测（80%区间）", "Projection (80% interval)"), "probability": ("达标概率", "P(target met)"),
-        "pace": ("所需进度/“十三五”进度", "Pace needed / 2016–2020"),
+        "pace": ("所需进度/基线期进度", "Pace needed / baseline period"),
     })
 
     def value_year(v: float, y: float, unit: str) -> str:

@@ -99,3 +99,19 @@ def test_fuxin_renders_every_page(report):
     assert _said(pages, (1,)) == set()  # language "en": every section has something to show
     assert "Fuxin, Liaoning Province 2020" in pages["04_national_comparison"]  # jurisdiction_en of its plan.yaml
     assert "Close, not identical." in pages["04_national_comparison"]  # a note of its comparable.csv
+
+
+def test_chart_labels_name_the_plans_own_years():
+    """A plan with another base year (the gross-ratio fixture: base 2018, period 2019–2025) is labelled with its own
+    years, not 2020."""
+    import matplotlib.pyplot as plt
+
+    from fuxin_analysis import charts, load_plan, tables
+
+    plan = load_plan(Path(__file__).parent / "plans" / "gross_ratio_above_100")
+    fig = charts.rates_chart(tables.baseline_target_table(plan), "en", plan)
+    texts = [t.get_text() for t in fig.legends[0].get_texts()] + [fig.axes[0].get_title()]
+    assert "2018 level" in texts and "2025 target (or more)" in texts
+    assert fig.axes[0].get_title() == "Rates: 2018 level and 2025 target"
+    assert fig.axes[0].get_xlim()[1] >= 113  # the gross ratio's target of 110 is on the axis, not cut at 103
+    plt.close(fig)
