@@ -37,11 +37,20 @@ def test_killed_kernel_keeps_the_previous_report(tmp_path):
     assert not list(tmp_path.glob(".out.staging-*"))
 
 
+def _default_signals() -> None:
+    """In the child: the signals a terminal sends, at their defaults. A suite started in the background (``cmd &``
+    ignores SIGINT) or under nohup (SIGHUP) would otherwise hand the run ignored signals, which it rightly keeps
+    ignored, and the tests of its handlers would test nothing."""
+    for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(s, signal.SIG_DFL)
+
+
 def _cli(tmp_path: Path, books: Path, dest: Path, temp: Path | None = None) -> subprocess.Popen:
     env = {**os.environ, "TMPDIR": str(temp)} if temp is not None else None
     return subprocess.Popen([sys.executable, "-m", "fuxin_analysis", "run", str(write_params(tmp_path)),
                              "--output", str(dest), "--notebooks", str(books)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            preexec_fn=_default_signals)
 
 
 def _alive(pid: int) -> bool:
