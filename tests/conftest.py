@@ -149,3 +149,10 @@ def chromium_or_skip() -> str:
         pytest.skip("Chromium is not installed here (apt-get install chromium); CI installs it",
                     allow_module_level=True)
     return found
+
+
+def pytest_collection_modifyitems(config, items):  # noqa: ARG001 - pytest's hook signature
+    """nbval's notebook cells run kernels: they belong to the slow tests (``pytest -m "not slow"`` leaves them out)."""
+    for item in items:
+        if item.path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.slow)

@@ -12,6 +12,8 @@ from fuxin_analysis.labels import NOTHING
 
 from .conftest import ROOT
 
+pytestmark = pytest.mark.slow  # runs notebooks, a browser or the command line: not in the fast suite
+
 ONE = ROOT / "tests" / "plans" / "one_indicator"
 ONE_OBSERVED = ROOT / "tests" / "observations" / "one_indicator.csv"
 PAGES = [p.stem for p in sorted((ROOT / "notebooks").glob("0*.ipynb"))]

@@ -15,6 +15,8 @@ from fuxin_analysis import load_plan
 
 from .conftest import CHROMIUM_ARGS, ROOT, chromium_or_skip
 
+pytestmark = pytest.mark.slow  # runs notebooks, a browser or the command line: not in the fast suite
+
 CHROMIUM = chromium_or_skip()
 ARGS = CHROMIUM_ARGS
 

@@ -4,7 +4,8 @@ Each folder of ``tests/bad_inputs/`` is one mistake a user can make: its files (
 file, ``plan__<name>`` files that replace those of a copy of ``tests/plans/mini_plan``), ``args.txt`` (the
 command line after ``run``, one argument a line; default ``params.yaml --output out``), ``expected.txt`` (texts the
 one line on stderr must contain) and ``exit.txt`` (the exit code; default 2). ``{ROOT}`` in ``params.yaml`` or
-``args.txt`` is the project's folder; ``plan_dir.txt`` says where the plan copy goes (default ``plan``).
+``args.txt`` is the project's folder; ``plan_dir.txt`` says where the plan copy goes (default ``plan``); ``symlinks.txt``
+(``name -> target`` a line) lists the symbolic links the case needs, made in its folder when it runs.
 
 Every case runs in its own folder, beside a report published there before (``out``) and with its own temporary
 folder. Afterwards every file of the case folder must be exactly as it was (the canaries: a user's folder, an
@@ -25,6 +26,8 @@ import pytest
 
 from .conftest import ROOT, published_report
 
+pytestmark = pytest.mark.slow  # runs notebooks, a browser or the command line: not in the fast suite
+
 HERE = Path(__file__).parent
 CORPUS = HERE / "bad_inputs"
 MINI_PLAN = HERE / "plans" / "mini_plan"
@@ -36,6 +39,13 @@ CONTROL = "00_valid_control"
 def _prepare(case: str, root: Path) -> Path:
     work = root / case
     shutil.copytree(CORPUS / case, work, symlinks=True)
+    # symbolic links (loops included) are made here, from symlinks.txt ("name -> target"): stored in the corpus
+    # they would break every tool that copies the tests (mutmut copies them into mutants/)
+    if (work / "symlinks.txt").is_file():
+        for line in (work / "symlinks.txt").read_text(encoding="utf-8").splitlines():
+            name, target = (part.strip() for part in line.split("->"))
+            (work / name).symlink_to(target)
+        (work / "symlinks.txt").unlink()
     plan_at = work / ((CORPUS / case / "plan_dir.txt").read_text().strip() if (CORPUS / case / "plan_dir.txt").exists()
                       else "plan")
     shutil.copytree(MINI_PLAN, plan_at)

@@ -19,6 +19,8 @@ from fuxin_analysis.errors import InputError
 
 from .conftest import OBSERVED, PLAN_DIR, ROOT, notebook_folder
 
+pytestmark = pytest.mark.slow  # runs batches, a cluster or the command line: not in the fast suite
+
 NATIONAL = ROOT / "data" / "plans" / "china_14th_education"
 NATIONAL_OBSERVED = ROOT / "data" / "observations" / "china_14th_observed.csv"
 

@@ -6,6 +6,8 @@ import pytest
 
 from .conftest import CHROMIUM_ARGS, chromium_or_skip
 
+pytestmark = pytest.mark.slow  # runs notebooks, a browser or the command line: not in the fast suite
+
 CHROMIUM = chromium_or_skip()
 ARGS = CHROMIUM_ARGS
 

@@ -214,6 +214,7 @@ def test_name_length_boundary(tmp_path):
 
 # --- through the runner --------------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_a_file_added_while_the_notebooks_ran_is_not_lost(tmp_path):
     """The check is made again just before the previous report is moved aside."""
     dest = published_report(tmp_path / "out", PREVIOUS)
@@ -230,6 +231,7 @@ def test_a_file_added_while_the_notebooks_ran_is_not_lost(tmp_path):
     assert not list(tmp_path.glob(".out.*-*"))  # no hidden staging or old folder left
 
 
+@pytest.mark.slow
 def test_a_publication_that_fails_keeps_both_reports(tmp_path, monkeypatch):
     """The previous report cannot be moved aside (permissions, a file held open elsewhere): the finished run is kept
     as out.failed-*, with one line, and the previous report is as it was."""
@@ -255,6 +257,7 @@ def test_a_publication_that_fails_keeps_both_reports(tmp_path, monkeypatch):
     assert not list(tmp_path.glob(".out.*-*"))
 
 
+@pytest.mark.slow
 def test_a_new_report_that_cannot_be_moved_into_place_puts_the_old_one_back(tmp_path, monkeypatch):
     from fuxin_analysis import runner
 

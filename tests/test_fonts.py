@@ -45,6 +45,7 @@ def test_every_label_of_the_plan_renders(plan):
     plt.close(fig)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("language", ["zh", "en", "both"])
 def test_every_chart_draws_in_every_language(plan, language):
     """Every chart function of the package, drawn with missing glyphs as errors."""

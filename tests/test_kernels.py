@@ -15,8 +15,11 @@ from fuxin_analysis.runner import run
 
 from .conftest import notebook_folder, write_params
 
+pytestmark = pytest.mark.slow  # runs notebooks, a browser or the command line: not in the fast suite
+
 PROBE = """import json, os, sys
 import matplotlib, matplotlib.pyplot as plt
+
 plt.plot([1, 2], [3, 4])
 print(json.dumps({"cwd": os.getcwd(), "path": sys.path, "argv0": os.path.basename(sys.argv[0]),
                   "argv1": sys.argv[1], "backend": matplotlib.get_backend(), "probe": os.environ.get("FUXIN_PROBE"),

@@ -11,6 +11,8 @@ from fuxin_analysis import assess, load_plan
 
 from .conftest import ROOT
 
+pytestmark = pytest.mark.slow  # runs notebooks, a browser or the command line: not in the fast suite
+
 PLAN = ROOT / "data" / "plans" / "china_14th_education"
 OBSERVED = ROOT / "data" / "observations" / "china_14th_observed.csv"
 

@@ -121,6 +121,7 @@ FRAGMENTS = st.one_of(
 @BOUND
 @given(lines=st.lists(st.tuples(st.one_of(st.sampled_from(sorted(Params.model_fields)), FRAGMENTS), FRAGMENTS,
                                 st.sampled_from(["", "  ", "- "])), max_size=6))
+@pytest.mark.slow
 def test_yaml_made_of_tricky_fragments(folder, mini, lines):
     path = folder / "params_fragments.yaml"
     text = "\n".join(f"{indent}{key}: {value}" for key, value, indent in lines)

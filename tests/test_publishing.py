@@ -16,6 +16,8 @@ from fuxin_analysis.runner import LOCK_HEADER, RunError, run
 from .conftest import (HOSTILE_NOTE, HOSTILE_SOURCE, notebook_folder, published_report, unchanged_report,
                        write_params)
 
+pytestmark = pytest.mark.slow  # runs notebooks, a browser or the command line: not in the fast suite
+
 PREVIOUS = "<html>previous report</html>"
 
 

@@ -16,6 +16,8 @@ from fuxin_analysis.runner import RunError, run
 from .conftest import PLAN_DIR, ROOT, published_report, unchanged_report
 from .conftest import write_params as _params
 
+pytestmark = pytest.mark.slow  # runs notebooks, a browser or the command line: not in the fast suite
+
 NOTEBOOKS = ("01_baselines", "02_trajectories", "03_scorecard", "04_national_comparison",
              "05_teachers_and_vocational", "06_scenarios")
 

@@ -145,6 +145,7 @@ def test_an_empty_template_has_no_observations(tmp_path, plan):
     assert read_observations([write_template(plan, tmp_path / "t.xlsx")], plan).empty
 
 
+@pytest.mark.slow
 def test_template_command_line(tmp_path):
     out = tmp_path / "t.xlsx"
     cmd = [sys.executable, "-m", "fuxin_analysis", "template", str(PLAN_DIR), "--output", str(out), "--from",
@@ -155,6 +156,7 @@ def test_template_command_line(tmp_path):
     assert again.returncode == 2 and again.stderr.count("\n") == 1 and "never replaces a file" in again.stderr
 
 
+@pytest.mark.slow
 def test_from_an_empty_workbook_to_a_report_that_says_what_changed(tmp_path):
     """The issue's round trip, as a user does it: template, fill a few values in Excel (here openpyxl), run the
     report with the workbook as observations, find the values in the scorecard; one more value, run again, and the
