@@ -13,7 +13,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8866
 PIP_FLAGS ?= --quiet --disable-pip-version-check
 
-.PHONY: report test install install-test lab check bench clean template app lock batch
+.PHONY: report test install install-test lab check bench clean template app lock batch mutation
 
 # Every package at the exact version (and hash) of uv.lock, installed by uv, itself installed from the package
 # registry into .tools/ at the version below (no curl | sh). `make lock` updates uv.lock from pyproject.toml.
@@ -67,6 +67,12 @@ template: install
 app: install
 	JUPYTER_PATH=$(CURDIR)/app $(BIN)/voila notebooks/explore.ipynb --no-browser --Voila.ip=$(HOST) --port=$(PORT) \
 		--template=offline --VoilaConfiguration.show_tracebacks=False --VoilaConfiguration.strip_sources=True
+
+# mutation testing of the methods and the validation (mutmut, against the fast suite), then the score per module;
+# resumable: a second `make mutation` checks only what changed (README, "Mutation testing")
+mutation: install-test
+	$(BIN)/mutmut run --max-children $(shell nproc)
+	$(BIN)/python tools/mutation_scores.py
 
 bench: install
 	$(BIN)/python benchmarks/run.py

@@ -39,9 +39,11 @@ def test_every_label_of_the_plan_renders(plan):
              *(n for pair in DOMAIN_NAMES.values() for n in pair), *(n for pair in ROLE_NAMES.values() for n in pair),
              *(n for pair in UNIT_SUFFIX.values() for n in pair), "≥≤–—×÷−“”（）％", *plan.statements["source_quote"]]
     fig, ax = plt.subplots(figsize=(4, 4))
-    for i, text in enumerate(texts):
-        ax.text(0, i, text)
+    artists = [ax.text(0, i, text) for i, text in enumerate(texts)]
     fig.canvas.draw()  # raises on any missing glyph (charts.setup made it an error)
+    renderer = fig.canvas.get_renderer()
+    widths = [a.get_window_extent(renderer).width for a, t in zip(artists, texts, strict=True) if t]
+    assert len(widths) == len([t for t in texts if t]) and min(widths) > 0  # every label was laid out with glyphs
     plt.close(fig)
 
 
@@ -70,6 +72,18 @@ def test_every_chart_draws_in_every_language(plan, language):
         charts.share_split_chart(table, "voc_share_senior_secondary", language),
         charts.scenario_chart(results, language),
     ]
+    import re
+
+    cjk = re.compile(r"[\u4e00-\u9fff]")
     for fig in figures:
         fig.canvas.draw()
+        drawn = [ax for ax in fig.axes if ax.lines or ax.patches or ax.collections or ax.texts]
+        assert drawn, fig  # every chart draws something
+        titles = [t for t in (*(ax.get_title() for ax in fig.axes), fig._suptitle.get_text() if fig._suptitle else "")
+                  if t]
+        for title in titles:  # titles follow the language (an English name may quote its Chinese term)
+            if language == "en":
+                assert re.search("[A-Za-z]{3}", title), title
+            elif language == "zh":
+                assert cjk.search(title) and not re.search("[A-Za-z]{4}", title.replace("SDSN", "")), title
         plt.close(fig)

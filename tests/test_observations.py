@@ -91,7 +91,9 @@ def test_same_value_on_the_baseline_year_is_silent(tmp_path, plan):
     path = _write(tmp_path, HEADER + "hs_ger,2020,98,Bulletin 2020\n")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        load([path], plan)
+        out = load([path], plan)
+    same = out[(out["indicator_id"] == "hs_ger") & (out["year"] == 2020)]
+    assert same["value"].tolist() == [98.0, 98.0]  # the plan's 98% and the bulletin's 98 agree: kept, no warning
 
 
 def test_frame_is_checked_like_a_file(plan):

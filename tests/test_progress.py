@@ -9,13 +9,16 @@ import warnings
 
 import pytest
 
-from fuxin_analysis.progress import flow_progress, level_progress, status_from_ratio, target_direction
+from fuxin_analysis.progress import cagr, flow_progress, level_progress, status_from_ratio, target_direction
 
 CAGR_REQ = 1.2 ** 0.2 - 1  # 0.0371372
 
 
 def test_required_cagr_by_hand():
-    assert CAGR_REQ == pytest.approx(0.0371372, abs=1e-7)
+    """The package's CAGR against the hand value: (60/50)^(1/5) − 1 = 0.0371372; (50/60)^(1/5) − 1 = −0.0358074."""
+    assert cagr(60, 50, 2025, 2020) == pytest.approx(0.0371372, abs=1e-7)
+    assert cagr(50, 60, 2025, 2020) == pytest.approx(-0.0358074, abs=1e-7)
+    assert cagr(50, 50, 2023, 2020) == 0
 
 
 @pytest.mark.parametrize(
@@ -147,8 +150,23 @@ def test_yearly_average_target():
 
 
 def test_gap_in_yearly_amounts_warns():
+    """2022 is missing: the total so far is what was observed, 50 + 70 = 120, over the 3 years elapsed (2021–2023):
+    P = (120/300) ÷ (3/5) = 0.4/0.6 = 0.6667 → moderate progress (≥ 0.6), moderately improving (≥ 0.5)."""
     with pytest.warns(UserWarning, match="1 year"):
-        flow_progress([2021, 2023], [50, 70], 2021, 2025, 300, "flow_total")
+        out = flow_progress([2021, 2023], [50, 70], 2021, 2025, 300, "flow_total")
+    assert out["cagr_ratio"] == pytest.approx(2 / 3)
+    assert out["latest_value"] == 120 and out["latest_year"] == 2023
+    assert out["observed_annual_change"] == pytest.approx(40) and out["required_annual_change"] == 60
+    assert (out["status"], out["trend_status"]) == ("moderate_progress", "moderately_improving")
+
+
+def test_a_yearly_average_with_a_year_missing_averages_the_years_observed():
+    """A yearly-average target of 100 (flow_per_year, 2021–2025), 90 in 2021 and 120 in 2023 (2022 missing): the
+    average is over the 2 years observed, (90 + 120)/2 = 105, not over the 3 elapsed (70): met so far."""
+    with pytest.warns(UserWarning, match="1 year"):
+        out = flow_progress([2021, 2023], [90, 120], 2021, 2025, 100, "flow_per_year")
+    assert out["latest_value"] == pytest.approx(105) and out["cagr_ratio"] == pytest.approx(1.05)
+    assert out["status"] == "target_achieved"
 
 
 def test_no_yearly_amounts():

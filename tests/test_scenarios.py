@@ -64,10 +64,18 @@ def test_custom_paces(plan):
     assert custom.loc["t_hs_ger_2025", "status"] == "target_achieved"
 
 
-def test_hypothetical_values_never_reach_the_observations_on_disk(plan):
-    text = OBSERVED.read_text(encoding="utf-8")
-    assert HYPOTHETICAL not in text
-    assert isinstance(pd.read_csv(OBSERVED), pd.DataFrame)
+def test_hypothetical_values_never_reach_the_observations_on_disk(plan, tmp_path):
+    """Scenarios run (every pace, a custom one too) and leave the observation file byte for byte as it was."""
+    import shutil
+
+    copy = tmp_path / "observed.csv"
+    shutil.copy(OBSERVED, copy)
+    before = copy.read_bytes()
+    a = assess(plan, [copy])
+    out = run_scenarios(plan, [str(copy)], a, [0.5, 1.0, 1.5], 2023, paces={"hs_ger": 0.5})
+    assert len(out) > 0 and out["hypothetical"].all()
+    assert copy.read_bytes() == before and HYPOTHETICAL not in before.decode("utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["observed.csv"]  # nothing written beside it
 
 
 def _checked(plan, **paces):
