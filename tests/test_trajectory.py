@@ -30,3 +30,49 @@ def test_total_path():
 def test_target_year_must_follow_base():
     with pytest.raises(ValueError):
         required_path(2025, 1, 2020, 2)
+
+
+def test_target_year_equal_to_the_base_year_is_refused_one_after_is_not():
+    with pytest.raises(ValueError, match="^target year 2020 must come after base year 2020$"):
+        required_path(2020, 50, 2020, 60)
+    path = required_path(2020, 50, 2021, 60)  # the boundary's other side: one step
+    assert path["year"].tolist() == [2020, 2021] and path["linear"].tolist() == [50, 60]
+    assert path["compound"].tolist() == pytest.approx([50, 60])
+
+
+@pytest.mark.parametrize(("base", "target"), [(0.0, 5.0), (5.0, 0.0), (-2.0, 3.0)])
+def test_compound_is_empty_when_a_value_is_zero_or_the_signs_differ(base, target):
+    path = required_path(2020, base, 2022, target)
+    assert len(path) == 3 and path["compound"].isna().all()
+    assert path["linear"].tolist() == pytest.approx([base, (base + target) / 2, target])
+
+
+def test_compound_of_two_negative_values():
+    """Both below zero (a deficit to shrink): −4 → −1 over 2 years, ratio 1/4, so −4 × 0.25^0.5 = −2 halfway."""
+    path = required_path(2020, -4.0, 2022, -1.0)
+    assert path["compound"].tolist() == pytest.approx([-4.0, -2.0, -1.0])
+
+
+def test_logistic_path_with_a_lower_bound_above_zero():
+    """A bounded range [50, 100]: 60 → 90 over 2 years. Shares (60−50)/50 = 0.2 and 0.8: logit −1.3863 and 1.3863;
+    halfway logit 0 → share 0.5 → 75."""
+    path = required_path(2020, 60, 2022, 90, upper=100, lower=50)
+    assert path["logistic"].tolist() == pytest.approx([60, 75, 90])
+    default = required_path(2020, 60, 2022, 90, upper=100)  # lower 0: shares 0.6, 0.9 → logit 0.4055, 2.1972
+    assert default["logistic"][1] == pytest.approx(100 / (1 + np.exp(-(0.405465 + 2.197225) / 2)), abs=1e-4)
+
+
+def test_logistic_clipping_by_eps():
+    """Base 100 is clipped to 1 − eps = 0.999 of the range (logit 6.9068), target 50 is 0.5 (logit 0): halfway
+    expit(3.4534) = 0.96934 → 96.934; the ends stay the values given."""
+    path = required_path(2020, 100, 2022, 50, upper=100)
+    assert path["logistic"].tolist() == pytest.approx([100, 96.934, 50], abs=1e-3)
+    wider = required_path(2020, 100, 2022, 50, upper=100, eps=1e-2)  # 0.99: logit 4.5951, halfway 0.90868
+    assert wider["logistic"][1] == pytest.approx(90.868, abs=1e-3)
+
+
+def test_total_path_of_one_year_and_of_a_yearly_pace():
+    assert required_total_path(2025, 2025, 7)["cumulative"].tolist() == [7]
+    path = required_total_path(2021, 2024, 100)
+    assert path["year"].tolist() == [2021, 2022, 2023, 2024]
+    assert path["cumulative"].tolist() == pytest.approx([25, 50, 75, 100])
