@@ -1,5 +1,6 @@
 """HYPOTHETICAL scenarios: the pace needed from the latest value, and hypothetical values, by hand."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -116,3 +117,49 @@ def test_a_total_cannot_shrink_a_level_can(plan):
                                          r"\(value: -0.5\)"):
         _checked(plan, excellent_head_teachers=-0.5)
     assert _checked(plan, hs_ger=-0.5).scenario_paces == {"hs_ger": -0.5}
+
+
+def _row(statement_id, indicator_id, status, latest_year, latest_value, target_value, target_year):
+    return {"statement_id": statement_id, "indicator_id": indicator_id, "status": status, "latest_year": latest_year,
+            "latest_value": latest_value, "target_value": target_value, "target_year": target_year}
+
+
+def test_pace_needed_from_the_latest_value_by_hand(plan):
+    nan = float("nan")
+    assessment = pd.DataFrame([
+        # a level: 95 in 2022 to 99 by 2025, 3 years left: (99 − 95)/3 = 1.3333 a year
+        _row("t_hs_ger_2025", "hs_ger", "moderate_progress", 2022, 95.0, 99.0, 2025),
+        # a total of 300 over 2021–2025, 100 so far by 2022: (300 − 100)/3 = 66.667 a year
+        _row("t_excellent_head_teachers_2021_2025", "excellent_head_teachers", "limited_progress", 2022, 100.0,
+             300.0, 2025),
+        # a yearly average of 10,000 over 2021–2025, averaging 8,000 over 2021–2023: the whole period needs
+        # 50,000, 24,000 is done, (50,000 − 24,000)/2 = 13,000 a year for the 2 years left
+        _row("t_voc_skills_training_per_year", "voc_skills_training", "moderate_progress", 2023, 8000.0, 10000.0,
+             2025),
+        # achieved: no pace needed, no row
+        _row("t_preschool_ger_2025", "preschool_ger", "target_achieved", 2023, 96.0, 95.0, 2025),
+    ])
+    out = required_from_latest(plan, assessment).set_index("statement_id")
+    assert list(out.index) == ["t_hs_ger_2025", "t_excellent_head_teachers_2021_2025", "t_voc_skills_training_per_year"]
+    level = out.loc["t_hs_ger_2025"]
+    assert (level["from_year"], level["from_value"], level["years_left"]) == (2022, 95.0, 3)
+    assert level["pace_needed"] == pytest.approx(4 / 3)
+    total = out.loc["t_excellent_head_teachers_2021_2025"]
+    assert (total["kind"], total["from_year"], total["from_value"], total["years_left"]) == ("flow_total", 2022, 100.0, 3)
+    assert total["pace_needed"] == pytest.approx(200 / 3)
+    average = out.loc["t_voc_skills_training_per_year"]
+    assert (average["from_value"], average["years_left"]) == (24000.0, 2)
+    assert average["pace_needed"] == pytest.approx(13000)
+    # nothing observed yet: a total starts from the year before its period, 0 done; a level is left out
+    empty = pd.DataFrame([
+        _row("t_excellent_head_teachers_2021_2025", "excellent_head_teachers", "not_available", nan, nan, 300.0, 2025),
+        _row("t_hs_ger_2025", "hs_ger", "not_available", nan, nan, 99.0, 2025),
+    ])
+    out = required_from_latest(plan, empty)
+    assert len(out) == 1
+    assert (out["from_year"].iloc[0], out["from_value"].iloc[0], out["years_left"].iloc[0]) == (2020, 0.0, 5)
+    assert out["pace_needed"].iloc[0] == pytest.approx(60)
+    # the target year itself observed: no year left, no pace
+    last = pd.DataFrame([_row("t_hs_ger_2025", "hs_ger", "moderate_progress", 2025, 98.0, 99.0, 2025)])
+    row = required_from_latest(plan, last).iloc[0]
+    assert row["years_left"] == 0 and np.isnan(row["pace_needed"])
