@@ -277,3 +277,31 @@ def test_projection_path_starts_at_the_latest_observation():
     single = project_level(YEARS, VALUES, 2024, lower=0, upper=100, method="drift", calibration=cal)
     assert path.loc[2024, "value"] == pytest.approx(single.value) and path.loc[2024, "low_80"] == pytest.approx(single.low)
     assert projection_path(YEARS, VALUES, 2022).empty and projection_path([2020], [5.0], 2025).empty
+
+
+def test_meeting_a_target_allows_only_rounding_noise():
+    """``_meets`` forgives 1e-9 × max(1, |target|): float noise such as 0.2 × 5, never a real shortfall."""
+    from fuxin_analysis.projection import _meets
+
+    assert _meets(0.2 * 5, 1, 1) and _meets(1 - 0.5e-9, 1, 1)
+    assert not _meets(1 - 1.5e-9, 1, 1)  # beyond 1e-9 × max(1, 1)
+    assert _meets(1e6 - 5e-4, 1e6, 1) and not _meets(1e6 - 2e-3, 1e6, 1)  # the slack grows with the target
+    assert _meets(0.5e-9, 0, -1) and not _meets(1.5e-9, 0, -1)  # at most 0: the same slack above
+    assert _meets(-5, -4, -1) and not _meets(-3, -4, -1)
+
+
+def test_projection_path_by_hand():
+    """Two-point line through 52 (2021) and 54 (2022), on the plain scale: 56 in 2023, 58 in 2024; the path starts at
+    the latest observation; no calibration, so no band."""
+    path = projection_path([2020, 2021, 2022], [50, 52, 54], 2024, method="two_point")
+    assert path["year"].tolist() == [2022, 2023, 2024]
+    assert path["value"].tolist() == pytest.approx([54, 56, 58])
+    assert path[["low_80", "high_80"]].isna().all().all()
+    unsorted = projection_path(np.array([2022, 2020, 2021]), np.array([54, 50, 52]), 2024, method="two_point")
+    assert unsorted["value"].tolist() == pytest.approx([54, 56, 58])  # the latest is the latest year, not the last row
+    columns = ["year", "value", "low_80", "high_80"]
+    for years, values, until in (([2022], [54], 2024), ([2021, 2021], [1, 2], 2024), ([2021, 2022], [1, 2], 2022)):
+        empty = projection_path(years, values, until)
+        assert empty.empty and list(empty.columns) == columns
+    one_year = projection_path([2021, 2022], [1, 2], 2023, method="two_point")
+    assert one_year["value"].tolist() == pytest.approx([2, 3])
