@@ -125,3 +125,25 @@ def test_a_year_after_the_current_year_is_refused(tmp_path, plan, today, year, r
         read_observations([path], plan, today=today)
     assert str(info.value) == (f"{path}, row 3, field 'year': a year after the current year {today.year} cannot have "
                                f"been observed (value: '{year}')")
+
+
+@pytest.mark.parametrize("column", ["indicator_id", "year", "value", "source"])
+def test_a_frame_missing_a_column_names_it(plan, column):
+    frame = pd.DataFrame({"indicator_id": ["hs_ger"], "year": [2021], "value": [98.0], "source": ["x report"]})
+    with pytest.raises(InputError) as info:
+        load(frame.drop(columns=[column]), plan)
+    assert str(info.value) == f"<observations frame>, row 1, field '{column}': missing column"
+    assert load(frame, plan).query("year == 2021")["value"].tolist() == [98.0]  # complete: read, row by row
+
+
+def test_os_problems_in_words():
+    import errno
+
+    from fuxin_analysis.inputs import os_problem
+
+    assert os_problem(FileNotFoundError(errno.ENOENT, "No such file")) == "not found"
+    assert os_problem(OSError(errno.ELOOP, "Too many levels")) == "a symbolic link loop"
+    assert os_problem(PermissionError(errno.EPERM, "x")) == "permission denied"
+    assert os_problem(OSError(errno.EIO, "Input/Output Error")) == "input/output error"  # the system's words
+    assert os_problem(OSError("no errno")) == "oserror"  # neither errno nor words: the kind of error
+    assert os_problem(OSError(1, None)) == "permission denied"  # errno 1 is EPERM, not "no errno"
