@@ -175,3 +175,60 @@ def test_acceptance_figures_on_the_shipped_series():
     assert table.loc[evaluation.OLS_T, "coverage_80"] < 0.75
     # the default is what leaving each series out chooses most often (the evaluation, not a taste, picks it)
     assert result["selection"]["chosen"].value_counts().idxmax() == DEFAULT_METHOD
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    from fuxin_analysis.evaluation import evaluate
+
+    return evaluate()
+
+
+def test_the_report_as_text(shipped):
+    from fuxin_analysis.evaluation import format_report
+
+    text = format_report(shipped)
+    lines = text.splitlines()
+    assert lines[0] == ("Rolling-origin evaluation: 33 real series, 693 forecast points per method, horizons 1–5 years; "
+                        "intervals and Brier scores leave each series out.")
+    assert "Chosen leaving each series out: combination 32×, damped 1×" in text
+    assert "Default method: combination." in text and "Coverage of the central intervals (nominal → observed):" in text
+    assert lines[-1].startswith("Series left out: chenggong_preschool_ger (1 values: no origin with 3 points")
+    horizons = format_report(shipped, by_horizon=True)
+    assert "horizon" in horizons.splitlines()[1] and horizons != text
+
+
+def test_the_summary_flags_the_default_only(shipped):
+    from fuxin_analysis.evaluation import summary_table
+
+    table = summary_table(shipped).set_index("method")
+    assert list(table.index) == ["last_value", "two_point", "ols_logit", "drift", "damped", "combination",
+                                 "ols_logit_t", "chosen leaving each series out"]
+    assert table["default"].tolist() == [False, False, False, False, False, True, False, False]
+    assert (table["points"] == 693).all() and (table["series"] == 33).all()
+    assert table.loc["last_value", "mase"] == 1.0 and table.loc["combination", "mae"] < table.loc["two_point", "mae"]
+
+
+def test_the_paragraph_for_notebook_02(shipped):
+    from fuxin_analysis.evaluation import describe
+
+    en = describe(shipped, "en")
+    assert en.startswith("33 real series, 693 forecast points per method (1–5 years ahead). The default method is **")
+    assert "Chosen leaving each series out: " in en and "32×" in en and "(FPP3 §13.4)" in en
+    zh = describe(shipped, "zh")
+    assert zh.startswith("共 33 条真实序列、每种方法 693 个预测点（1–5 年）。默认方法为**")
+    assert describe(shipped, "both") == zh + "\n\n" + en
+
+
+def test_the_series_and_the_groups(shipped):
+    from fuxin_analysis.evaluation import group_table, series_table
+
+    table = series_table(shipped, "en")
+    assert table.index.name == "Series" and len(table) == 33
+    row = table.loc["guangdong_preschool_ger"]
+    assert (row["Region"], row["Years"], row["Values"]) == ("Guangdong", "2009–2023", 4)
+    assert list(series_table(shipped, "zh").columns) == ["地区", "指标", "年份", "数值个数", "来源"]
+    groups = group_table(shipped)
+    counts = groups.xs("combination", level="method")
+    assert counts["series"].to_dict() == {"education": 24, "other rates": 9}
+    assert counts["points"].sum() == 693
