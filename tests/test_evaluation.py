@@ -232,3 +232,35 @@ def test_the_series_and_the_groups(shipped):
     counts = groups.xs("combination", level="method")
     assert counts["series"].to_dict() == {"education": 24, "other rates": 9}
     assert counts["points"].sum() == 693
+
+
+def test_the_calibration_follows_its_files(tmp_path):
+    """The calibration is kept per set of files: the shipped set, without the national bulletins, and an empty
+    folder with the bulletins only each give their own errors."""
+    from fuxin_analysis.evaluation import EVALUATION_DIR, calibration
+
+    def count(c):
+        return sum(len(e) for e in c.errors.values())
+
+    full = calibration()
+    assert full.method == "combination" and count(full) == 693
+    without = calibration(national=None)
+    national_only = calibration(folder=tmp_path)
+    assert 0 < count(without) < count(full) and 0 < count(national_only) < count(full)
+    (tmp_path / "upper.CSV").write_text("not read: only *.csv files are series\n", encoding="utf-8")
+    assert count(calibration(folder=tmp_path)) == count(national_only)
+    assert calibration(folder=EVALUATION_DIR) is full  # the same files: the same calibration, computed once
+
+
+def test_mase_only_against_a_naive_error_above_zero():
+    from fuxin_analysis.evaluation import _score
+
+    part = pd.DataFrame({"series_id": ["a", "a", "b"], "forecast": [1.0, 2.0, 3.0], "actual": [1.5, 2.0, 2.0],
+                         "inside_0.8": [1.0, 0.0, 1.0], "width_80": [2.0, 4.0, 6.0], "brier_sum": [0.5, 0.0, 0.25],
+                         "brier_n": [2, 0, 1]})
+    row = _score(part, 0.5)  # MAE (0.5 + 0 + 1)/3 = 0.5; MASE 0.5/0.5 = 1
+    assert row == pytest.approx({"points": 3, "series": 2, "mae": 0.5, "mase": 1.0, "coverage_80": 2 / 3,
+                                 "width_80": 4.0, "brier": 0.75 / 3})
+    assert _score(part, 0.25)["mase"] == pytest.approx(2.0)
+    assert np.isnan(_score(part, 0.0)["mase"])
+    assert np.isnan(_score(part.assign(brier_n=0), 0.5)["brier"])
