@@ -243,3 +243,23 @@ def test_manifest_ignores_hidden_files_of_the_plan_folder(tmp_path, plan):
     assert {Path(k).name for k in inputs} == {"p.yaml", "plan.yaml", "indicators.csv", "statements.csv", "source.txt",
                                               "comparable.csv", "national_14th_targets.csv",
                                               "national_moe_bulletins.csv"}
+
+
+def test_the_scorecard_notebook_03_shows_is_the_assessment(report):
+    """The table notebook 03 displays says, row by row, the status and outcome that scorecard.csv (assess, the same
+    parameters) gives: read from the executed notebook's HTML output, not from the code that made it."""
+    from bs4 import BeautifulSoup
+
+    from fuxin_analysis.progress import OUTCOME_LABELS, STATUS_LABELS
+
+    nb = nbformat.read(report / "03_scorecard.ipynb", as_version=4)
+    (cell,) = [c for c in nb.cells if c.cell_type == "code" and "style_scorecard(" in c.source]
+    (html,) = [o["data"]["text/html"] for o in cell.outputs if "text/html" in o.get("data", {})]
+    soup = BeautifulSoup(html, "html.parser")
+    heads = [th.get_text(strip=True) for th in soup.find("thead").find_all("th") if "col_heading" in th.get("class", [])]
+    status_col, outcome_col = heads.index("Status"), heads.index("Outcome")
+    rows = [[td.get_text(strip=True) for td in tr.find_all("td")] for tr in soup.find("tbody").find_all("tr")]
+    table = pd.read_csv(report / "scorecard.csv", encoding="utf-8-sig")
+    assert len(rows) == len(table) > 0
+    assert [r[status_col] for r in rows] == [STATUS_LABELS[s][1] for s in table["status"]]
+    assert [r[outcome_col] for r in rows] == [OUTCOME_LABELS[o][1] for o in table["outcome"]]
