@@ -7,6 +7,7 @@ Required linear change (SDSN) = (60 − 50)/5 = 2 a year.
 
 import warnings
 
+import numpy as np
 import pytest
 
 from fuxin_analysis.progress import cagr, flow_progress, level_progress, status_from_ratio, target_direction
@@ -184,3 +185,91 @@ def test_zero_target_is_replaced_with_a_warning():
         out = level_progress(2020, 4, 2022, 2, 2025, 0, -1)
     assert out["cagr_ratio"] == pytest.approx(0.36176, abs=1e-4)
     assert out["status"] == "limited_progress"
+
+
+# ---- every threshold on both sides, at the tolerance itself ---------------------------------------------------------
+
+@pytest.mark.parametrize(("ratio", "status"), [
+    (0.95, "substantial_progress"), (0.95 - 1e-12, "substantial_progress"), (0.95 - 1e-9, "moderate_progress"),
+    (0.6, "moderate_progress"), (0.6 - 1e-12, "moderate_progress"), (0.6 - 1e-9, "limited_progress"),
+    (0.0, "limited_progress"), (-1e-12, "limited_progress"), (-1e-9, "deterioration"),
+])
+def test_open_sdg_thresholds_at_their_tolerance(ratio, status):
+    """R ≥ 0.95, ≥ 0.6, ≥ 0, each forgiving 1e-12 of rounding: exactly at the tolerance is still in, 1e-9 below out."""
+    assert status_from_ratio(ratio, False) == status
+    assert status_from_ratio(ratio, True) == "target_achieved"
+
+
+@pytest.mark.parametrize(("share", "trend"), [
+    (1.0, "on_track"), (1 - 1e-9, "on_track"), (1 - 1e-8, "moderately_improving"),
+    (0.55, "moderately_improving"),  # between the thresholds: half or more of the pace needed
+    (0.5, "moderately_improving"), (0.5 - 1e-12, "moderately_improving"), (0.5 - 1e-9, "stagnating"),
+    (0.0, "stagnating"), (-1e-12, "stagnating"), (-1e-9, "decreasing"),
+])
+def test_sdsn_trend_thresholds_at_their_tolerance(share, trend):
+    from fuxin_analysis.progress import trend_from_share
+
+    assert trend_from_share(share, False) == trend
+    assert trend_from_share(float("nan"), False) == "not_available"
+    assert trend_from_share(share, True) == "on_track"
+
+
+@pytest.mark.parametrize(("comparator", "direction", "d"), [
+    ("=", "decrease", -1), ("=", "increase", 1), ("=", "maintain", 1), ("<=", "increase", -1), ("<=", "decrease", -1),
+    (">=", "decrease", 1), ("range", "decrease", 1),
+])
+def test_target_direction_by_comparator_and_indicator(comparator, direction, d):
+    """An '=' target on an indicator that should decrease is met at or below it; '<=' always; others at or above."""
+    assert target_direction(comparator, direction) == d
+
+
+def test_outcome_of_totals_to_come_down_to():
+    """A total of at most 100 over 2021–2025 (direction −1): over it before the end → not met at once; under it with
+    every year observed → met; under it with years still to come → open, or pending once the target year came."""
+    from fuxin_analysis.progress import outcome
+
+    years = np.array([2021, 2022])
+    assert outcome("flow_total", years, np.array([60.0, 41.0]), 100, -1, 2021, 2025, 2020, 2023) == "not_met"
+    assert outcome("flow_total", years, np.array([60.0, 40.0]), 100, -1, 2021, 2025, 2020, 2023) == "open"
+    assert outcome("flow_total", years, np.array([60.0, 40.0]), 100, -1, 2021, 2025, 2020, 2025) == "pending"
+    every = np.arange(2021, 2026)
+    assert outcome("flow_total", every, np.full(5, 20.0), 100, -1, 2021, 2025, 2020, 2026) == "met"
+    # a yearly average of at least 10: the goal is 10 × 5 = 50 over the period, met once reached
+    assert outcome("flow_per_year", years, np.array([30.0, 20.0]), 10, 1, 2021, 2025, 2020, 2022) == "met"
+    assert outcome("flow_per_year", years, np.array([30.0, 19.0]), 10, 1, 2021, 2025, 2020, 2022) == "open"
+    # levels: the target year's value decides, in either direction
+    ys = np.array([2020, 2025])
+    assert outcome("rate", ys, np.array([5.0, 4.0]), 4, -1, 2025, 2025, 2020, 2026) == "met"
+    assert outcome("rate", ys, np.array([5.0, 4.1]), 4, -1, 2025, 2025, 2020, 2026) == "not_met"
+
+
+def test_a_target_dated_in_the_base_year_or_without_a_base_has_no_pace():
+    """Target year = base year (2020): nothing to pace, whatever was observed: the keys are there, empty."""
+    nan = float("nan")
+    for args in ((2020, 50, 2022, 55, 2020, 60, 1), (nan, nan, 2022, 55, 2025, 60, 1), (2020, nan, 2022, 55, 2025, 60, 1)):
+        out = level_progress(*args)
+        assert set(out) == {"cagr_ratio", "required_annual_change", "observed_annual_change", "status", "trend_status"}
+        assert np.isnan(out["cagr_ratio"]) and np.isnan(out["observed_annual_change"])
+        assert (out["status"], out["trend_status"]) == ("not_available", "not_available")
+    # one year later the base counts: required (60 − 50)/1 = 10 a year
+    later = level_progress(2020, 50, 2021, 55, 2021, 60, 1)
+    assert later["required_annual_change"] == 10 and later["observed_annual_change"] == 5
+    # a base but nothing observed after it: the required pace is known, the status is not
+    still = level_progress(2020, 50, 2020, 50, 2025, 60, 1)
+    assert still["required_annual_change"] == 2 and np.isnan(still["observed_annual_change"])
+    assert still["status"] == "not_available"
+
+
+def test_an_equal_target_on_a_decreasing_indicator_is_met_at_or_below():
+    """Dropout of 4 in 2020 to '= 2' by 2025 on an indicator that should decrease (d = −1): 2 in 2023 meets it;
+    3 in 2023: CAGR_obs = (3/4)^(1/3) − 1 = −0.091440, CAGR_req = (2/4)^(1/5) − 1 = −0.129449, R = −1 × −0.091440 /
+    0.129449 = 0.70637 → moderate; SDSN: required −0.4 a year, observed −0.3333: share 0.8333 → moderately improving."""
+    d = target_direction("=", "decrease")
+    met = level_progress(2020, 4, 2023, 2, 2025, 2, d)
+    assert met["status"] == "target_achieved" and met["trend_status"] == "on_track"
+    part = level_progress(2020, 4, 2023, 3, 2025, 2, d)
+    assert part["cagr_ratio"] == pytest.approx(((3 / 4) ** (1 / 3) - 1) / -((2 / 4) ** 0.2 - 1) * -1, rel=1e-9)
+    assert part["cagr_ratio"] == pytest.approx(0.70637, abs=1e-5)
+    assert (part["status"], part["trend_status"]) == ("moderate_progress", "moderately_improving")
+    worse = level_progress(2020, 4, 2023, 5, 2025, 2, d)
+    assert (worse["status"], worse["trend_status"]) == ("deterioration", "decreasing")
