@@ -253,6 +253,20 @@ class KernelSession:
         self.close()
 
 
+#: A Unix socket's path holds at most 107 bytes; ZMQ adds "-<port>" to the prefix (up to 5 more).
+MAX_SOCKET_PATH = 107
+
+
+def socket_prefix(folder: Path) -> str:
+    """The IPC address prefix of a kernel's sockets: a file in the session's private folder, or, where that path
+    would pass the limit of a Unix socket's address (a long TMPDIR), a name in Linux's abstract namespace, which
+    leaves nothing on disk (its messages are still signed with the key of the private connection file)."""
+    path = str(folder / f"kernel-{uuid.uuid4().hex[:12]}")
+    if len(path.encode()) + 6 <= MAX_SOCKET_PATH or not sys.platform.startswith("linux"):
+        return path
+    return f"@fuxin-kernel-{uuid.uuid4().hex}"
+
+
 def _kill(process: Any) -> None:
     """Kill a kernel that is still running, with its own process group (anything it started)."""
     if process.poll() is None:
@@ -316,7 +330,7 @@ def _manager_class(session: KernelSession) -> type:
 
         @default("ip")
         def _ip_default(self) -> str:
-            return str(session.folder / f"kernel-{uuid.uuid4().hex[:12]}")
+            return socket_prefix(session.folder)
 
         @default("connection_file")
         def _connection_file_default(self) -> str:

@@ -184,3 +184,17 @@ def test_the_kernel_is_this_interpreters_ipykernel():
     with kernels.KernelSession(preload=False) as session:
         spec = session.manager_class(kernel_name="python3").kernel_spec
     assert spec.argv[:3] == [sys.executable, "-m", "ipykernel_launcher"] and spec.language == "python"
+
+
+def test_a_long_temporary_folder_still_gives_kernel_sockets():
+    """Under a TMPDIR so long that a socket's path would pass 107 bytes, the sockets take abstract names (nothing on
+    disk); under a short one, files in the session's private folder. (The runs under pytest's own long temporary
+    folders, test_publishing and test_kernel_and_temporary_files_end_with_the_runner, start kernels this way.)"""
+    long = Path("/" + "d" * 120)
+    prefix = kernels.socket_prefix(long)
+    assert prefix.startswith("@fuxin-kernel-") and len(prefix) < 60
+    short = kernels.socket_prefix(Path("/tmp/fuxin-run-x"))
+    assert short.startswith("/tmp/fuxin-run-x/kernel-") and len(short.encode()) + 6 <= kernels.MAX_SOCKET_PATH
+    edge = Path("/" + "e" * (kernels.MAX_SOCKET_PATH - 6 - len("/kernel-") - 12 - 1))  # exactly at the limit
+    assert not kernels.socket_prefix(edge).startswith("@")
+    assert kernels.socket_prefix(Path(str(edge) + "e")).startswith("@")
