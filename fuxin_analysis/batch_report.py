@@ -17,6 +17,7 @@ from .destination import CHECKSUMS, MANIFEST, REPORT_FORMAT, TOOL, _tree, sha256
 from .labels import Language, label
 from .manifest import _name, lock_record, package_versions, project_commit
 from .progress import OUTCOME_COLORS, OUTCOME_LABELS, STATUS_COLORS, STATUS_LABELS
+from .report import page_head
 
 if TYPE_CHECKING:
     from .batch import Batch, SetResult
@@ -138,26 +139,14 @@ def write_batch_index(folder: Path, batch: Batch, results: list[SetResult], run_
         rows.append(f"<tr><td>{html.escape(r.name)}</td>{values}<td>{link}</td></tr>")
     summary = label(f"共 {len(results)} 组，{len(results) - len(failed)} 组成功，{len(failed)} 组失败。",
                     f"{len(results)} sets: {len(results) - len(failed)} written, {len(failed)} failed.", language)
-    page = f"""<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(title)}</title>
-<style>
-body {{ font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif;
-       max-width: 1400px; margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.5; }}
-.meta {{ color: #666; font-size: 0.9em; }}
-.error {{ color: #b2182b; }}
-table {{ border-collapse: collapse; font-size: 12px; margin-bottom: 1.5em; }}
-th, td {{ border-bottom: 1px solid #ddd; padding: 4px 6px; text-align: left; vertical-align: top; }}
-.grid td.cell {{ text-align: center; width: 8em; min-width: 8em; max-width: 8em; border: 1px solid #fff; }}
-.grid th.set {{ width: 8em; }}
-.grid th.set {{ writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; }}
-.grid th.failed {{ color: #b2182b; }}
-.key {{ display: inline-block; padding: 0 4px; margin: 2px; }}
-</style>
-</head>
+    css = """.error { color: #b2182b; }
+table { margin-bottom: 1.5em; }
+.grid td.cell { text-align: center; width: 8em; min-width: 8em; max-width: 8em; border: 1px solid #fff; }
+.grid th.set { width: 8em; writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; }
+.grid th.failed { color: #b2182b; }
+.key { display: inline-block; padding: 0 4px; margin: 2px; }
+"""
+    page = f"""{page_head(title, css, width=1400)}
 <body>
 <h1>{html.escape(title)}</h1>
 <p class="meta">{html.escape(label("批量文件", "Batch file", language))}: {html.escape(_name(batch.path))} ·

@@ -162,6 +162,27 @@ def _changes_html(changes: object, language: Language) -> str:
     return "\n".join(lines)
 
 
+def page_head(title: str, css: str = "", width: int = 1200) -> str:
+    """The start of a page this tool writes, up to ``</head>``: the escaped title and the one stylesheet of the
+    report's pages (CJK fonts first, readable tables), with ``css`` added for a page's own elements."""
+    return f"""<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(title)}</title>
+<style>
+body {{ font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif;
+       max-width: {width}px; margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.5; }}
+h1 {{ font-size: 1.6em; }}
+li {{ margin: 0.3em 0; }}
+.meta {{ color: #666; font-size: 0.9em; }}
+table {{ border-collapse: collapse; font-size: 12px; }}
+th, td {{ border-bottom: 1px solid #ddd; padding: 4px 6px; text-align: left; vertical-align: top; }}
+{css}</style>
+</head>"""
+
+
 def write_index(folder: Path, title: str, pages: Sequence[Page], run_time: datetime,
                 assessment: pd.DataFrame | None = None, language: Language = "both", plan: object = None,
                 changes: object = None) -> Path:
@@ -184,22 +205,7 @@ def write_index(folder: Path, title: str, pages: Sequence[Page], run_time: datet
         plan_line = (f'<p class="plan">{html.escape(label("规划", "Plan", language))}: '
                      f'{html.escape(label(meta.name_zh, meta.name_en, language))} ({html.escape(meta.issuer)}, '
                      f'{meta.period_start}–{meta.period_end})</p>\n')
-    page = f"""<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(title)}</title>
-<style>
-body {{ font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif;
-       max-width: 1200px; margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.5; }}
-h1 {{ font-size: 1.6em; }}
-li {{ margin: 0.3em 0; }}
-.meta {{ color: #666; font-size: 0.9em; }}
-table {{ border-collapse: collapse; font-size: 12px; }}
-th, td {{ border-bottom: 1px solid #ddd; padding: 4px 6px; text-align: left; vertical-align: top; }}
-</style>
-</head>
+    page = f"""{page_head(title)}
 <body>
 <h1>{html.escape(title)}</h1>
 {plan_line}<p class="meta">生成时间 Generated: {html.escape(run_time.strftime("%Y-%m-%d %H:%M"))}</p>
