@@ -15,6 +15,8 @@ matplotlib.use("Agg")
 _CACHE = tempfile.mkdtemp(prefix="fuxin-test-cache-")
 os.environ["FUXIN_ANALYSIS_CACHE_DIR"] = _CACHE
 atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
+# Dask's scratch files (its lock files included) of the cluster tests, in the same folder: none left in /tmp
+os.environ["DASK_TEMPORARY_DIRECTORY"] = os.path.join(_CACHE, "dask")
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN_DIR = ROOT / "data" / "plans" / "fuxin_14th"
