@@ -82,6 +82,8 @@ class Batch:
     base: Path
     sets: list[ParamSet]
     varying: list[str]
+    #: each plan folder the sets name, loaded once (by its resolved path)
+    plans: dict[str, Plan]
 
 
 def _value_name(value: object) -> str:
@@ -149,7 +151,7 @@ def load_batch(path: str | Path) -> Batch:
                 plans[plan_dir] = load_plan(plan_dir)
             p.check_against(plans[plan_dir], label)
             sets.append(ParamSet(p, notebook, (path, base_file), full))
-    return Batch(path, base_file, sets, varying_keys(sets))
+    return Batch(path, base_file, sets, varying_keys(sets), plans)
 
 
 def varying_keys(sets: list[ParamSet]) -> list[str]:
@@ -199,7 +201,8 @@ def run_batch(batch_file: str | Path, output: str | Path | None = None, jobs: in
     batch = load_batch(batch_file)
     notebook_dir = notebook_dir or NOTEBOOK_DIR
     books = notebooks(notebook_dir)
-    prepared = [prepare(s, books) for s in batch.sets]  # every set checked and assessed before anything runs
+    # every set checked and assessed before anything runs, each plan folder read once (by load_batch)
+    prepared = [prepare(s, books, batch.plans[str(s.notebook["plan_dir"])]) for s in batch.sets]
     dest = destination.check(output if output is not None else Path("reports") / batch.path.stem,
                              protected_inputs(batch.sets, notebook_dir))
     if scheduler is None:

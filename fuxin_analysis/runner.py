@@ -238,15 +238,15 @@ class Prepared:
     books: list[Path]
 
 
-def prepare(params: ParamSet, books: list[Path]) -> Prepared:
-    """Load the plan and the observations, check the parameters against the plan, and assess: every problem an
-    InputError naming the parameters' file (and set)."""
+def prepare(params: ParamSet, books: list[Path], plan: Plan | None = None) -> Prepared:
+    """Load the plan (unless the caller has: a batch loads each plan folder once) and the observations, check the
+    parameters against the plan, and assess: every problem an InputError naming the parameters' file (and set)."""
     from .gaps import data_gaps
     from .observations import load as load_observations
     from .progress import judged_in
 
     nb_params = params.notebook
-    plan = load_plan(nb_params["plan_dir"])
+    plan = plan if plan is not None else load_plan(nb_params["plan_dir"])
     params.params.check_against(plan, params.label)
     assessment = assess(plan, nb_params["observations"], as_of=params.params.as_of)
     data = load_observations(nb_params["observations"], plan, params.params.as_of)
