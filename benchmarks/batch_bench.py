@@ -41,7 +41,7 @@ def _cli(*args: str, env: dict[str, str], cpu: dict[str, float] | None = None) -
 
 def separate_parameter_files(folder: Path) -> list[Path]:
     """The vintages batch's sets, each as the parameter file a user would write for ``run``."""
-    from fuxin_analysis.batch import load_batch
+    from fuxin_analysis.run.batch import load_batch
 
     files = []
     for s in load_batch(VINTAGES).sets:

@@ -13,7 +13,7 @@
    generated data, in a temporary folder only);
 7. writing the data-entry workbook for the shipped plan (``template``) and reading it back filled with every value
    of its plan period (the filled values are a benchmark's, in a temporary folder only, never data);
-8. the explorer (``fuxin_analysis.explore``): seconds from a control's change to the new chart, row and text
+8. the explorer (``fuxin_analysis.present.explore``): seconds from a control's change to the new chart, row and text
    (the PNG included), over changes of the indicator, the as-of year, the method and the language.
    How many visitors the web app holds: ``benchmarks/app_visitors.py`` (it starts a browser; not run here);
 9. set-up from a fresh clone with empty package caches (``benchmarks/setup_time.py``): ``make report``'s wall time
@@ -52,7 +52,7 @@ def median_time(fn, repeat: int) -> tuple[float, list[float]]:
 
 
 STACK = "import pandas, matplotlib.pyplot, seaborn, statsmodels.api\nimport fuxin_analysis"
-#: What the notebooks' first cell imports today (no seaborn, no statsmodels: see fuxin_analysis.charts.setup).
+#: What the notebooks' first cell imports today (no seaborn, no statsmodels: see fuxin_analysis.present.charts.setup).
 NOTEBOOK_IMPORTS = "from fuxin_analysis import assess, charts, load_plan, notebook, tables"
 
 
@@ -71,7 +71,7 @@ def floor_notebook(folder: Path, imports: str, name: str) -> Path:
 def run_floor(folder: Path, repeat: int, imports: str = STACK, name: str = "floor") -> tuple[float, list[float]]:
     import papermill as pm
 
-    from fuxin_analysis.kernels import KernelSession
+    from fuxin_analysis.run.kernels import KernelSession
 
     nb = floor_notebook(folder, imports, name)
     with KernelSession(preload=False) as session:  # fresh kernels: the floor is what one kernel start costs
@@ -87,7 +87,7 @@ def regenerate(output: Path, env: dict[str, str], *extra: str) -> None:
 
 def naive(folder: Path) -> None:
     """What a user would script: papermill, then nbconvert, one notebook after the other."""
-    from fuxin_analysis.runner import notebooks
+    from fuxin_analysis.run.runner import notebooks
 
     for nb in notebooks():
         out = folder / nb.name
@@ -123,9 +123,10 @@ def assess_scaling(folder: Path, sizes: list[int], repeat: int) -> list[tuple[in
 def explorer_redraws() -> list[float]:
     """Seconds for each of a series of changes a user makes in the explorer (the first assessment of each as-of
     year and method included: nothing is warmed up but the explorer itself)."""
-    from fuxin_analysis.explore import Explorer
+    from fuxin_analysis.present.explore import Explorer
+    from fuxin_analysis.run.params import discover_plans
 
-    e = Explorer()
+    e = Explorer(discover_plans())
     c = e.controls
     changes = [("plan", "china_14th_education"), ("domain", "higher"), ("indicator", "t_he_ger_2025"),
                *[("as_of", y) for y in (2020, 2021, 2022, 2023, 2024, 2025, 2026)], ("method", "drift"),
@@ -144,8 +145,8 @@ def template_times(folder: Path, repeat: int) -> tuple[float, float]:
     from openpyxl import load_workbook
 
     from fuxin_analysis import load_plan
-    from fuxin_analysis.observations import read_observations
-    from fuxin_analysis.workbook import SHEET, write_template
+    from fuxin_analysis.data.observations import read_observations
+    from fuxin_analysis.data.workbook import SHEET, write_template
 
     plan = load_plan(ROOT / "data" / "plans" / "fuxin_14th")
     counter = iter(range(10_000))
@@ -167,7 +168,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs per timed figure (median reported)")
     parser.add_argument("--naive-repeat", type=int, default=1, help="runs of the (slow) naive loop")
     args = parser.parse_args()
-    from fuxin_analysis.runner import notebooks
+    from fuxin_analysis.run.runner import notebooks
 
     cores = os.cpu_count() or 1
     n_notebooks = len(notebooks())

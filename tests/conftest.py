@@ -64,7 +64,7 @@ def notebook_folder(folder: Path, *cells: str, name: str = "01_test.ipynb") -> P
 def published_report(dest: Path, index: str) -> Path:
     """A report folder as this tool publishes one (its manifest's marker and file list, its SHA256SUMS), holding
     only an ``index.html`` with ``index``: a previous report a run may replace, made without running notebooks."""
-    from fuxin_analysis import destination
+    from fuxin_analysis.run import destination
 
     dest.mkdir(parents=True)
     (dest / "index.html").write_text(index, encoding="utf-8")
@@ -77,7 +77,7 @@ def published_report(dest: Path, index: str) -> Path:
 
 def unchanged_report(dest: Path, index: str) -> bool:
     """Whether ``dest`` is still exactly what :func:`published_report` made."""
-    from fuxin_analysis import destination
+    from fuxin_analysis.run import destination
 
     return (sorted(p.name for p in dest.iterdir()) == ["SHA256SUMS", "index.html", "manifest.json"]
             and (dest / "index.html").read_text(encoding="utf-8") == index
@@ -87,7 +87,7 @@ def unchanged_report(dest: Path, index: str) -> bool:
 @pytest.fixture(scope="session")
 def report(tmp_path_factory):
     """One full run of the collection, shared by the runner and browser tests."""
-    from fuxin_analysis.runner import run
+    from fuxin_analysis.run.runner import run
 
     folder = tmp_path_factory.mktemp("run")
     saved = os.environ.get("MPLBACKEND")
@@ -104,7 +104,7 @@ def report(tmp_path_factory):
 @pytest.fixture(scope="session")
 def national_report(tmp_path_factory):
     """One full run of the collection for the national plan (``params/china_14th.yaml``)."""
-    from fuxin_analysis.runner import run
+    from fuxin_analysis.run.runner import run
 
     params = ROOT / "params" / "china_14th.yaml"
     return run(params, tmp_path_factory.mktemp("national") / "out", jobs=2, progress=lambda _: None).output

@@ -14,7 +14,7 @@ from pathlib import Path
 from openpyxl import Workbook, load_workbook
 
 from fuxin_analysis import load_plan
-from fuxin_analysis.workbook import write_template
+from fuxin_analysis.data.workbook import write_template
 
 HERE = Path(__file__).parent
 CORPUS = HERE / "bad_inputs"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from fuxin_analysis.labels import NOTHING
+from fuxin_analysis.present.labels import NOTHING
 
 from .conftest import ROOT
 
@@ -20,7 +20,7 @@ PAGES = [p.stem for p in sorted((ROOT / "notebooks").glob("0*.ipynb"))]
 
 
 def _run(folder: Path, lines: list[str]) -> Path:
-    from fuxin_analysis.runner import run
+    from fuxin_analysis.run.runner import run
 
     params = folder / "params.yaml"
     params.write_text("\n".join([f'plan_dir: "{ONE}"', *lines]) + "\n", encoding="utf-8")
@@ -108,7 +108,8 @@ def test_chart_labels_name_the_plans_own_years():
     years, not 2020."""
     import matplotlib.pyplot as plt
 
-    from fuxin_analysis import charts, load_plan, tables
+    from fuxin_analysis import load_plan
+    from fuxin_analysis.present import charts, tables
 
     plan = load_plan(Path(__file__).parent / "plans" / "gross_ratio_above_100")
     fig = charts.rates_chart(tables.baseline_target_table(plan), "en", plan)

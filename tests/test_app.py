@@ -109,7 +109,7 @@ def test_the_app_explores_without_code_tracebacks_or_the_network(app):
         content = page.content()
         browser.close()
     assert "Traceback" not in content and "Error" not in page_text(content)
-    assert "from fuxin_analysis.explore import" not in content  # no code reaches the page
+    assert "from fuxin_analysis.present.explore import" not in content  # no code reaches the page
     assert blocked == [], blocked
     assert "Traceback" not in log.read_text(), log.read_text()[-2000:]
 

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from fuxin_analysis import assess
-from fuxin_analysis.progress import COLUMNS
+from fuxin_analysis.methods.progress import COLUMNS
 
 from .conftest import PLAN_DIR, ROOT
 

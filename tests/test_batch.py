@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from fuxin_analysis.batch import load_batch, run_batch
 from fuxin_analysis.errors import InputError
+from fuxin_analysis.run.batch import load_batch, run_batch
 
 from .conftest import OBSERVED, PLAN_DIR, ROOT, notebook_folder
 
@@ -211,7 +211,12 @@ def test_the_index_grid_has_every_target_down_and_every_set_across(tmp_path):
     assert grid.count('<td class="cell"') == 2 * targets  # one cell per target and set
     assert head.count('href="as_of_2021/index.html"') == 1 and head.count('href="as_of_2025/index.html"') == 1
     # each cell says what that set's scorecard says, in the status colour with the outcome's colour below
-    from fuxin_analysis.progress import OUTCOME_COLORS, OUTCOME_LABELS, STATUS_COLORS, STATUS_LABELS
+    from fuxin_analysis.methods.progress import (
+        OUTCOME_COLORS,
+        OUTCOME_LABELS,
+        STATUS_COLORS,
+        STATUS_LABELS,
+    )
 
     cells = re.findall(r'background:(#\w+);border-bottom:6px solid (#\w+)" title="([^"]+)">([^<]+)<br><b>([^<]+)</b>',
                        grid)
@@ -357,10 +362,10 @@ def test_a_worker_killed_mid_task_costs_a_retry_not_the_batch(tmp_path, cluster)
 def test_a_worker_that_differs_from_the_client_is_refused(cluster, tmp_path, two_sets):
     from distributed import Client
 
-    from fuxin_analysis import cluster as cl
+    from fuxin_analysis.run import cluster as cl
 
     def patch() -> None:
-        import fuxin_analysis.cluster as module
+        import fuxin_analysis.run.cluster as module
 
         real = module.fingerprint()
         module.fingerprint = lambda: {**real, "packages": {**real["packages"], "pandas": "0.0.1"}}
@@ -368,7 +373,7 @@ def test_a_worker_that_differs_from_the_client_is_refused(cluster, tmp_path, two
     def unpatch() -> None:
         import importlib
 
-        import fuxin_analysis.cluster as module
+        import fuxin_analysis.run.cluster as module
 
         importlib.reload(module)
 
@@ -394,7 +399,7 @@ def test_jobs_with_a_scheduler_is_refused(tmp_path, two_sets):
 
 
 def test_without_the_cluster_extra_the_scheduler_option_says_what_to_install(monkeypatch):
-    from fuxin_analysis.cluster import ClusterPool
+    from fuxin_analysis.run.cluster import ClusterPool
 
     monkeypatch.setitem(sys.modules, "distributed", None)  # as if `pip install -e '.[cluster]'` was never run
     with pytest.raises(InputError, match=r"^--scheduler: running on a Dask cluster needs the optional \[cluster\] "
@@ -410,7 +415,7 @@ def test_no_scheduler_at_the_address_is_one_line(tmp_path, two_sets):
 
 
 def test_fingerprints_differ_in_words():
-    from fuxin_analysis.cluster import fingerprint, mismatch
+    from fuxin_analysis.run.cluster import fingerprint, mismatch
 
     ours = fingerprint()
     assert set(ours) == {"packages", "code", "reference"} and len(ours["code"]) == len(ours["reference"]) == 64

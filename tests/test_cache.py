@@ -15,8 +15,9 @@ import warnings
 import pandas as pd
 import pytest
 
-from fuxin_analysis import cache, projection
-from fuxin_analysis import evaluation as evaluation_mod
+from fuxin_analysis import cache
+from fuxin_analysis.methods import evaluation as evaluation_mod
+from fuxin_analysis.methods import projection
 
 SCHEMA = {"a": "int64"}
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from fuxin_analysis import destination
 from fuxin_analysis.errors import InputError
-from fuxin_analysis.runner import RunError, run
+from fuxin_analysis.run import destination
+from fuxin_analysis.run.runner import RunError, run
 
 from .conftest import notebook_folder, published_report, unchanged_report, write_params
 
@@ -235,7 +235,7 @@ def test_a_file_added_while_the_notebooks_ran_is_not_lost(tmp_path):
 def test_a_publication_that_fails_keeps_both_reports(tmp_path, monkeypatch):
     """The previous report cannot be moved aside (permissions, a file held open elsewhere): the finished run is kept
     as out.failed-*, with one line, and the previous report is as it was."""
-    from fuxin_analysis import runner
+    from fuxin_analysis.run import runner
 
     dest = published_report(tmp_path / "out", PREVIOUS)
     books = notebook_folder(tmp_path / "nb", "x = 1")
@@ -259,7 +259,7 @@ def test_a_publication_that_fails_keeps_both_reports(tmp_path, monkeypatch):
 
 @pytest.mark.slow
 def test_a_new_report_that_cannot_be_moved_into_place_puts_the_old_one_back(tmp_path, monkeypatch):
-    from fuxin_analysis import runner
+    from fuxin_analysis.run import runner
 
     dest = published_report(tmp_path / "out", PREVIOUS)
     books = notebook_folder(tmp_path / "nb", "x = 1")
@@ -281,7 +281,7 @@ def test_kept_runs_never_replace_a_folder(tmp_path):
     """A failed run is kept under a new name: an existing folder of that name (a user's, or another run's) stays."""
     from datetime import datetime
 
-    from fuxin_analysis.runner import _keep
+    from fuxin_analysis.run.runner import _keep
 
     started = datetime(2026, 11, 29, 10, 0, 0)
     taken = tmp_path / "out.failed-20261129-100000"
@@ -296,7 +296,7 @@ def test_kept_runs_never_replace_a_folder(tmp_path):
 
 def test_the_lock_file_is_never_followed_nor_overwritten(tmp_path):
     """``.<name>.lock`` beside the destination: a link there is not followed, a file of the user's not written."""
-    from fuxin_analysis.runner import lock as _lock
+    from fuxin_analysis.run.runner import lock as _lock
 
     target = _canary(tmp_path, "target.txt")
     (tmp_path / ".out.lock").symlink_to(target)

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from fuxin_analysis import evaluation
 from fuxin_analysis.errors import InputError
-from fuxin_analysis.projection import DEFAULT_METHOD
+from fuxin_analysis.methods import evaluation
+from fuxin_analysis.methods.projection import DEFAULT_METHOD
 
 
 def _series(sid, years, values):
@@ -179,13 +179,13 @@ def test_acceptance_figures_on_the_shipped_series():
 
 @pytest.fixture(scope="module")
 def shipped():
-    from fuxin_analysis.evaluation import evaluate
+    from fuxin_analysis.methods.evaluation import evaluate
 
     return evaluate()
 
 
 def test_the_report_as_text(shipped):
-    from fuxin_analysis.evaluation import format_report
+    from fuxin_analysis.present.evaluation_report import format_report
 
     text = format_report(shipped)
     lines = text.splitlines()
@@ -199,7 +199,7 @@ def test_the_report_as_text(shipped):
 
 
 def test_the_summary_flags_the_default_only(shipped):
-    from fuxin_analysis.evaluation import summary_table
+    from fuxin_analysis.methods.evaluation import summary_table
 
     table = summary_table(shipped).set_index("method")
     assert list(table.index) == ["last_value", "two_point", "ols_logit", "drift", "damped", "combination",
@@ -210,7 +210,7 @@ def test_the_summary_flags_the_default_only(shipped):
 
 
 def test_the_paragraph_for_notebook_02(shipped):
-    from fuxin_analysis.evaluation import describe
+    from fuxin_analysis.present.evaluation_report import describe
 
     en = describe(shipped, "en")
     assert en.startswith("33 real series, 693 forecast points per method (1–5 years ahead). The default method is **")
@@ -221,7 +221,8 @@ def test_the_paragraph_for_notebook_02(shipped):
 
 
 def test_the_series_and_the_groups(shipped):
-    from fuxin_analysis.evaluation import group_table, series_table
+    from fuxin_analysis.methods.evaluation import group_table
+    from fuxin_analysis.present.evaluation_report import series_table
 
     table = series_table(shipped, "en")
     assert table.index.name == "Series" and len(table) == 33
@@ -237,7 +238,7 @@ def test_the_series_and_the_groups(shipped):
 def test_the_calibration_follows_its_files(tmp_path):
     """The calibration is kept per set of files: the shipped set, without the national bulletins, and an empty
     folder with the bulletins only each give their own errors."""
-    from fuxin_analysis.evaluation import EVALUATION_DIR, calibration
+    from fuxin_analysis.methods.evaluation import EVALUATION_DIR, calibration
 
     def count(c):
         return sum(len(e) for e in c.errors.values())
@@ -253,7 +254,7 @@ def test_the_calibration_follows_its_files(tmp_path):
 
 
 def test_mase_only_against_a_naive_error_above_zero():
-    from fuxin_analysis.evaluation import _score
+    from fuxin_analysis.methods.evaluation import _score
 
     part = pd.DataFrame({"series_id": ["a", "a", "b"], "forecast": [1.0, 2.0, 3.0], "actual": [1.5, 2.0, 2.0],
                          "inside_0.8": [1.0, 0.0, 1.0], "width_80": [2.0, 4.0, 6.0], "brier_sum": [0.5, 0.0, 0.25],

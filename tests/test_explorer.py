@@ -6,7 +6,8 @@ from datetime import date
 import pytest
 
 from fuxin_analysis import assess
-from fuxin_analysis.explore import Explorer, PlanChoice, discover
+from fuxin_analysis.present.explore import Explorer, PlanChoice
+from fuxin_analysis.run.params import discover_plans
 
 from .conftest import ROOT
 
@@ -16,7 +17,7 @@ CHINA_OBS = ROOT / "data" / "observations" / "china_14th_observed.csv"
 
 @pytest.fixture(scope="module")
 def explorer():
-    return Explorer(today=date(2026, 11, 29))
+    return Explorer(discover_plans(), today=date(2026, 11, 29))
 
 
 def _select(e, plan="china_14th_education", domain="higher", indicator="t_he_ger_2025", as_of=2022,
@@ -37,7 +38,7 @@ def _line(e, fragment):
 
 
 def test_every_plan_is_offered_the_shipped_analysis_first():
-    plans = discover()
+    plans = discover_plans()
     assert next(iter(plans)) == "fuxin_14th" and "china_14th_education" in plans
     assert [p.name for p in plans["china_14th_education"].observations] == ["china_14th_observed.csv"]
 

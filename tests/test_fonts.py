@@ -3,13 +3,14 @@
 import matplotlib.pyplot as plt
 import pytest
 
-from fuxin_analysis import charts, fonts
-from fuxin_analysis.labels import DOMAIN_NAMES, ROLE_NAMES, UNIT_SUFFIX
-from fuxin_analysis.tables import baseline_target_table
+from fuxin_analysis.data import glyphs
+from fuxin_analysis.present import charts, fonts
+from fuxin_analysis.present.labels import DOMAIN_NAMES, ROLE_NAMES, UNIT_SUFFIX
+from fuxin_analysis.present.tables import baseline_target_table
 
 
 def test_font_file_is_found():
-    path = fonts.cjk_font_path()
+    path = glyphs.cjk_font_path()
     assert path.is_file() and path.suffix in {".otf", ".ttc", ".ttf"}
 
 
@@ -20,7 +21,7 @@ def test_dejavu_file_is_the_one_matplotlib_uses():
     from matplotlib import font_manager
 
     found = font_manager.findfont(font_manager.FontProperties(family="DejaVu Sans"), fallback_to_default=False)
-    assert Path(found).resolve() == fonts.dejavu_font_path().resolve()
+    assert Path(found).resolve() == glyphs.dejavu_font_path().resolve()
 
 
 def test_missing_glyph_is_an_error_without_the_cjk_font():
@@ -51,8 +52,10 @@ def test_every_label_of_the_plan_renders(plan):
 @pytest.mark.parametrize("language", ["zh", "en", "both"])
 def test_every_chart_draws_in_every_language(plan, language):
     """Every chart function of the package, drawn with missing glyphs as errors."""
-    from fuxin_analysis import assess, evaluation, observations, reference
-    from fuxin_analysis.scenarios import run_scenarios
+    from fuxin_analysis import assess
+    from fuxin_analysis.data import observations, reference
+    from fuxin_analysis.methods import evaluation
+    from fuxin_analysis.methods.scenarios import run_scenarios
 
     from .conftest import OBSERVED
 

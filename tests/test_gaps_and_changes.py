@@ -6,9 +6,9 @@ from datetime import date
 import pandas as pd
 
 from fuxin_analysis import assess
-from fuxin_analysis import observations as obs_mod
-from fuxin_analysis.changes import Previous, compare
-from fuxin_analysis.gaps import data_gaps
+from fuxin_analysis.data import observations as obs_mod
+from fuxin_analysis.methods.gaps import data_gaps
+from fuxin_analysis.run.changes import Previous, compare
 
 SRC = "test bulletin"
 

@@ -15,8 +15,10 @@ import matplotlib.pyplot as plt
 import pytest
 from fontTools.ttLib import TTFont
 
-from fuxin_analysis import InputError, charts, fonts, load_plan
-from fuxin_analysis.tables import baseline_target_table
+from fuxin_analysis import InputError, load_plan
+from fuxin_analysis.data import glyphs
+from fuxin_analysis.present import charts
+from fuxin_analysis.present.tables import baseline_target_table
 
 from .conftest import PLAN_DIR, ROOT
 
@@ -25,21 +27,21 @@ MINI = Path(__file__).parent / "plans" / "mini_plan"
 
 @pytest.fixture(scope="module")
 def font_codepoints() -> set[int]:
-    """The union of both chart fonts' character maps, read independently of ``fonts.chart_codepoints``."""
-    cjk = TTFont(str(fonts.cjk_font_path()), fontNumber=0, lazy=True).getBestCmap()
-    dejavu = TTFont(str(fonts.dejavu_font_path()), lazy=True).getBestCmap()
+    """The union of both chart fonts' character maps, read independently of ``glyphs.chart_codepoints``."""
+    cjk = TTFont(str(glyphs.cjk_font_path()), fontNumber=0, lazy=True).getBestCmap()
+    dejavu = TTFont(str(glyphs.dejavu_font_path()), lazy=True).getBestCmap()
     return set(cjk) | set(dejavu)
 
 
 def _in_fast_ranges(ch: str) -> bool:
-    return any(a <= ord(ch) <= b for a, b in fonts.FAST_RANGES)
+    return any(a <= ord(ch) <= b for a, b in glyphs.FAST_RANGES)
 
 
 def _fonts_must_not_load(monkeypatch):
     def refuse():
         raise AssertionError("the fonts' character maps were read")
 
-    monkeypatch.setattr(fonts, "chart_codepoints", refuse)
+    monkeypatch.setattr(glyphs, "chart_codepoints", refuse)
 
 
 def _mini_with_name(tmp_path: Path, row: int, field: str, name: str) -> Path:
@@ -89,10 +91,10 @@ def test_a_name_of_fast_path_characters_loads_without_reading_the_fonts(tmp_path
 @pytest.mark.parametrize("char", ["Ω", "\u2460", "\u9fa6"])
 def test_a_character_outside_the_fast_path_that_the_fonts_have_loads(tmp_path, font_codepoints, char):
     assert not _in_fast_ranges(char) and ord(char) in font_codepoints
-    fonts.chart_codepoints.cache_clear()
+    glyphs.chart_codepoints.cache_clear()
     plan = load_plan(_mini_with_name(tmp_path, 3, "name_zh", f"在校生{char}"))
     assert plan.indicators.loc[1, "name_zh"] == f"在校生{char}"
-    assert fonts.chart_codepoints.cache_info().misses == 1  # the fonts were read, once
+    assert glyphs.chart_codepoints.cache_info().misses == 1  # the fonts were read, once
 
 
 def test_the_shipped_plan_loads_without_reading_the_fonts(monkeypatch):
@@ -112,13 +114,13 @@ def test_loading_a_plan_imports_neither_matplotlib_nor_fonttools():
 # --- the fast path cannot drift from the fonts --------------------------------------------------------------------
 
 def test_every_codepoint_of_the_fast_path_is_in_the_fonts(font_codepoints):
-    for a, b in fonts.FAST_RANGES:
+    for a, b in glyphs.FAST_RANGES:
         missing = [f"U+{c:04X}" for c in range(a, b + 1) if c not in font_codepoints]
         assert not missing, f"fast range U+{a:04X}–U+{b:04X} has characters the fonts lack: {missing[:10]}"
 
 
 def test_the_fast_path_holds_no_invisible_character():
-    for a, b in fonts.FAST_RANGES:
+    for a, b in glyphs.FAST_RANGES:
         bad = [f"U+{c:04X}" for c in range(a, b + 1) if unicodedata.category(chr(c)) in {"Cc", "Cf", "Zl", "Zp"}]
         assert not bad
 
@@ -126,31 +128,31 @@ def test_the_fast_path_holds_no_invisible_character():
 def test_fast_range_boundaries(monkeypatch):
     """Each range's ends are accepted without the fonts; just outside, the fonts (or the category) decide."""
     _fonts_must_not_load(monkeypatch)
-    starts = {a for a, _ in fonts.FAST_RANGES}
-    ends = {b for _, b in fonts.FAST_RANGES}
-    for a, b in fonts.FAST_RANGES:
-        assert fonts.undrawable(chr(a)) is None and fonts.undrawable(chr(b)) is None
+    starts = {a for a, _ in glyphs.FAST_RANGES}
+    ends = {b for _, b in glyphs.FAST_RANGES}
+    for a, b in glyphs.FAST_RANGES:
+        assert glyphs.undrawable(chr(a)) is None and glyphs.undrawable(chr(b)) is None
         for outside in (a - 1, b + 1):
             if outside in ends or outside in starts:  # adjacent ranges (none today)
                 continue
             if unicodedata.category(chr(outside)) in {"Cc", "Cf", "Zl", "Zp"}:
-                assert fonts.undrawable(chr(outside)) == chr(outside)
+                assert glyphs.undrawable(chr(outside)) == chr(outside)
             else:
                 with pytest.raises(AssertionError, match="character maps were read"):
-                    fonts.undrawable(chr(outside))
+                    glyphs.undrawable(chr(outside))
 
 
 @pytest.mark.parametrize("char", ["\u9fa6", "\u9fd0", "\u9fd1", "\u9fff", "\u3040", "\u3041", "\u2065", "\u2070"])
 def test_outside_the_fast_path_the_fonts_decide(font_codepoints, char):
     expected = None if ord(char) in font_codepoints else char
-    assert fonts.undrawable(f"a{char}") == expected
+    assert glyphs.undrawable(f"a{char}") == expected
 
 
 def test_newlines_and_spaces_are_fine_but_other_controls_are_not():
-    assert fonts.undrawable("学前 教育\nPreschool") is None
+    assert glyphs.undrawable("学前 教育\nPreschool") is None
     for ch in ("\t", "\r", "\x01", "\x7f", "\x85", "\u00ad", "\u200d", "\u2028", "\ufeff"):
-        assert fonts.undrawable(f"a{ch}b") == ch
-        assert f"U+{ord(ch):04X}" in fonts.glyph_problem(f"a{ch}b")
+        assert glyphs.undrawable(f"a{ch}b") == ch
+        assert f"U+{ord(ch):04X}" in glyphs.glyph_problem(f"a{ch}b")
 
 
 # --- what a chart really does --------------------------------------------------------------------------------------
@@ -162,7 +164,7 @@ def test_the_check_agrees_with_matplotlib(char):
     fig, ax = plt.subplots()
     ax.set_title(charts.indicator_label(f"名称{char}", f"name {char}", "both"))
     try:
-        if fonts.undrawable(char) is None:
+        if glyphs.undrawable(char) is None:
             fig.canvas.draw()
         else:
             with pytest.raises(UserWarning, match="missing from font"):
@@ -181,7 +183,7 @@ def test_an_emoji_name_would_fail_the_chart(rates_table):
     """Without the load-time check, the name would reach the notebook and fail there."""
     table, rates = rates_table
     table.loc[rates[0], "name_en"] = "graduation \U0001F393 rate"
-    assert fonts.undrawable("graduation \U0001F393 rate") == "\U0001F393"
+    assert glyphs.undrawable("graduation \U0001F393 rate") == "\U0001F393"
     charts.setup()
     with pytest.raises(UserWarning, match="missing from font"):  # tight_layout already measures the labels
         fig = charts.rates_chart(table, "both")

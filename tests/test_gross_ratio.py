@@ -9,9 +9,14 @@ import pandas as pd
 import pytest
 
 from fuxin_analysis import assess, load_plan
+from fuxin_analysis.data.observations import read_observations
 from fuxin_analysis.errors import InputError
-from fuxin_analysis.observations import read_observations
-from fuxin_analysis.projection import AT_BOUND, GROSS_MARGIN, judged_target, projection_bounds
+from fuxin_analysis.methods.projection import (
+    AT_BOUND,
+    GROSS_MARGIN,
+    judged_target,
+    projection_bounds,
+)
 
 from .conftest import OBSERVED, PLAN_DIR
 
@@ -112,7 +117,7 @@ def test_a_plan_that_confuses_the_two_kinds_is_refused(tmp_path, kind, upper, pr
 
 
 def test_the_gross_margin_is_the_evaluations_choice():
-    from fuxin_analysis.evaluation import gross_margin_scores
+    from fuxin_analysis.methods.evaluation import gross_margin_scores
 
     table = gross_margin_scores()
     chosen = table[table["chosen"]].iloc[0]
@@ -158,7 +163,7 @@ def test_a_share_near_its_bound_gets_a_probability_that_agrees_with_its_interval
 def test_the_notebooks_and_the_methods_table_state_the_rules_the_code_uses():
     import nbformat
 
-    from fuxin_analysis.tables import thresholds_table
+    from fuxin_analysis.present.tables import thresholds_table
 
     text = "".join(c.source for c in nbformat.read(HERE.parent / "notebooks" / "02_trajectories.ipynb", 4).cells)
     assert f"+ {GROSS_MARGIN:g}个百分点" in text and f"plus {GROSS_MARGIN:g} points" in text

@@ -5,8 +5,15 @@ import time
 
 import pytest
 
+from fuxin_analysis.data.inputs import (
+    MAX_YAML_BYTES,
+    MAX_YAML_DEPTH,
+    MAX_YAML_NODES,
+    read_text,
+    read_yaml_mapping,
+    resolve,
+)
 from fuxin_analysis.errors import InputError, _short
-from fuxin_analysis.inputs import MAX_YAML_BYTES, MAX_YAML_DEPTH, MAX_YAML_NODES, read_text, read_yaml_mapping, resolve
 
 
 def _yaml(tmp_path, text: str):

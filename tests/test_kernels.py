@@ -10,8 +10,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from fuxin_analysis import kernels
-from fuxin_analysis.runner import run
+from fuxin_analysis.run import kernels
+from fuxin_analysis.run.runner import run
 
 from .conftest import notebook_folder, write_params
 

@@ -2,7 +2,12 @@
 
 import pytest
 
-from fuxin_analysis.labels import format_period, format_target, format_value, label
+from fuxin_analysis.present.labels import (
+    format_period,
+    format_target,
+    format_value,
+    label,
+)
 
 
 @pytest.mark.parametrize(

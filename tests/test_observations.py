@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from fuxin_analysis import InputError
-from fuxin_analysis.observations import ObservationWarning, load, read_observations
+from fuxin_analysis.data.observations import ObservationWarning, load, read_observations
 
 from .conftest import ROOT
 
@@ -139,7 +139,7 @@ def test_a_frame_missing_a_column_names_it(plan, column):
 def test_os_problems_in_words():
     import errno
 
-    from fuxin_analysis.inputs import os_problem
+    from fuxin_analysis.data.inputs import os_problem
 
     assert os_problem(FileNotFoundError(errno.ENOENT, "No such file")) == "not found"
     assert os_problem(OSError(errno.ELOOP, "Too many levels")) == "a symbolic link loop"

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from fuxin_analysis import assess
-from fuxin_analysis.progress import COLUMNS, OUTCOMES, judged_in, outcome
+from fuxin_analysis.methods.progress import COLUMNS, OUTCOMES, judged_in, outcome
 
 HS = "t_hs_ger_2025"  # hs_ger: 98 in 2020 (the plan), target "= 99" in 2025, higher is better
 HEAD = "t_excellent_head_teachers_2021_2025"  # 300 head teachers over 2021–2025
@@ -131,7 +131,11 @@ def test_every_outcome_is_named():
 
 
 def test_shortfall_of_a_target_not_met_by_hand(plan):
-    from fuxin_analysis.tables import outcome_headline, outcome_summary, shortfalls
+    from fuxin_analysis.present.tables import (
+        outcome_headline,
+        outcome_summary,
+        shortfalls,
+    )
 
     obs = pd.DataFrame(_hs((2025, 98.5)), columns=["indicator_id", "year", "value", "source"])
     a = assess(plan, obs, today=date(2026, 1, 1))

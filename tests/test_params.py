@@ -7,7 +7,7 @@ import pytest
 
 from fuxin_analysis import load_plan
 from fuxin_analysis.errors import InputError
-from fuxin_analysis.params import Params, load_param_set, params_from_mapping
+from fuxin_analysis.run.params import Params, load_param_set, params_from_mapping
 
 from .conftest import OBSERVED, PLAN_DIR
 

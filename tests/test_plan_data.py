@@ -7,8 +7,8 @@ from collections import Counter
 
 import pytest
 
-from fuxin_analysis.plan import DOMAINS
-from fuxin_analysis.provenance import value_is_stated
+from fuxin_analysis.data.plan import DOMAINS
+from fuxin_analysis.data.provenance import value_is_stated
 
 from .conftest import PLAN_DIR, ROOT
 

@@ -10,7 +10,13 @@ import warnings
 import numpy as np
 import pytest
 
-from fuxin_analysis.progress import cagr, flow_progress, level_progress, status_from_ratio, target_direction
+from fuxin_analysis.methods.progress import (
+    cagr,
+    flow_progress,
+    level_progress,
+    status_from_ratio,
+    target_direction,
+)
 
 CAGR_REQ = 1.2 ** 0.2 - 1  # 0.0371372
 
@@ -207,7 +213,7 @@ def test_open_sdg_thresholds_at_their_tolerance(ratio, status):
     (0.0, "stagnating"), (-1e-12, "stagnating"), (-1e-9, "decreasing"),
 ])
 def test_sdsn_trend_thresholds_at_their_tolerance(share, trend):
-    from fuxin_analysis.progress import trend_from_share
+    from fuxin_analysis.methods.progress import trend_from_share
 
     assert trend_from_share(share, False) == trend
     assert trend_from_share(float("nan"), False) == "not_available"
@@ -226,7 +232,7 @@ def test_target_direction_by_comparator_and_indicator(comparator, direction, d):
 def test_outcome_of_totals_to_come_down_to():
     """A total of at most 100 over 2021–2025 (direction −1): over it before the end → not met at once; under it with
     every year observed → met; under it with years still to come → open, or pending once the target year came."""
-    from fuxin_analysis.progress import outcome
+    from fuxin_analysis.methods.progress import outcome
 
     years = np.array([2021, 2022])
     assert outcome("flow_total", years, np.array([60.0, 41.0]), 100, -1, 2021, 2025, 2020, 2023) == "not_met"

@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from fuxin_analysis.projection import (
+from fuxin_analysis.methods.projection import (
     MIN_ERRORS,
     Calibration,
     forecast,
@@ -281,7 +281,7 @@ def test_projection_path_starts_at_the_latest_observation():
 
 def test_meeting_a_target_allows_only_rounding_noise():
     """``_meets`` forgives 1e-9 × max(1, |target|): float noise such as 0.2 × 5, never a real shortfall."""
-    from fuxin_analysis.projection import _meets
+    from fuxin_analysis.methods.projection import _meets
 
     assert _meets(0.2 * 5, 1, 1) and _meets(1 - 0.5e-9, 1, 1)
     assert not _meets(1 - 1.5e-9, 1, 1)  # beyond 1e-9 × max(1, 1)

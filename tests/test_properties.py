@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fuxin_analysis import load_plan
+from fuxin_analysis.data.observations import COLUMNS, read_observations
+from fuxin_analysis.data.plan import INDICATOR_COLUMNS, STATEMENT_COLUMNS
 from fuxin_analysis.errors import InputError
-from fuxin_analysis.observations import COLUMNS, read_observations
-from fuxin_analysis.params import Params, load_params
-from fuxin_analysis.plan import INDICATOR_COLUMNS, STATEMENT_COLUMNS
+from fuxin_analysis.run.params import Params, load_params
 
 MINI = Path(__file__).parent / "plans" / "mini_plan"
 #: Each example must finish within this time (a crafted input must not make a reader hang or explode).

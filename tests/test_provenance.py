@@ -4,7 +4,12 @@ from decimal import Decimal
 
 import pytest
 
-from fuxin_analysis.provenance import quote_in_source, squash, stated_numbers, value_is_stated
+from fuxin_analysis.data.provenance import (
+    quote_in_source,
+    squash,
+    stated_numbers,
+    value_is_stated,
+)
 
 
 @pytest.mark.parametrize(

@@ -11,10 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from fuxin_analysis.runner import LOCK_HEADER, RunError, run
+from fuxin_analysis.run.runner import LOCK_HEADER, RunError, run
 
-from .conftest import (HOSTILE_NOTE, HOSTILE_SOURCE, notebook_folder, published_report, unchanged_report,
-                       write_params)
+from .conftest import (
+    HOSTILE_NOTE,
+    HOSTILE_SOURCE,
+    notebook_folder,
+    published_report,
+    unchanged_report,
+    write_params,
+)
 
 pytestmark = pytest.mark.slow  # runs notebooks, a browser or the command line: not in the fast suite
 
@@ -149,7 +155,7 @@ def test_user_strings_are_escaped_on_every_page(report):
 
 
 def test_longest_notebooks_start_first(tmp_path):
-    from fuxin_analysis.runner import _longest_first
+    from fuxin_analysis.run.runner import _longest_first
 
     books = [tmp_path / f"0{i}_nb.ipynb" for i in range(1, 5)]
     timings = tmp_path / ".out.timings.json"

@@ -10,8 +10,8 @@ import nbformat
 import pandas as pd
 import pytest
 
-from fuxin_analysis.progress import COLUMNS
-from fuxin_analysis.runner import RunError, run
+from fuxin_analysis.methods.progress import COLUMNS
+from fuxin_analysis.run.runner import RunError, run
 
 from .conftest import PLAN_DIR, ROOT, published_report, unchanged_report
 from .conftest import write_params as _params
@@ -229,8 +229,8 @@ def test_manifest_ignores_hidden_files_of_the_plan_folder(tmp_path, plan):
     from datetime import datetime
 
     from fuxin_analysis import load_plan
-    from fuxin_analysis.manifest import write_manifest
-    from fuxin_analysis.params import load_param_set
+    from fuxin_analysis.run.manifest import write_manifest
+    from fuxin_analysis.run.params import load_param_set
 
     copy = tmp_path / "plan"
     shutil.copytree(PLAN_DIR, copy)
@@ -250,7 +250,7 @@ def test_the_scorecard_notebook_03_shows_is_the_assessment(report):
     parameters) gives: read from the executed notebook's HTML output, not from the code that made it."""
     from bs4 import BeautifulSoup
 
-    from fuxin_analysis.progress import OUTCOME_LABELS, STATUS_LABELS
+    from fuxin_analysis.methods.progress import OUTCOME_LABELS, STATUS_LABELS
 
     nb = nbformat.read(report / "03_scorecard.ipynb", as_version=4)
     (cell,) = [c for c in nb.cells if c.cell_type == "code" and "style_scorecard(" in c.source]

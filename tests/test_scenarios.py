@@ -5,7 +5,12 @@ import pandas as pd
 import pytest
 
 from fuxin_analysis import assess
-from fuxin_analysis.scenarios import HYPOTHETICAL, hypothetical_observations, required_from_latest, run_scenarios
+from fuxin_analysis.methods.scenarios import (
+    HYPOTHETICAL,
+    hypothetical_observations,
+    required_from_latest,
+    run_scenarios,
+)
 
 from .conftest import OBSERVED
 
@@ -80,7 +85,7 @@ def test_hypothetical_values_never_reach_the_observations_on_disk(plan, tmp_path
 
 
 def _checked(plan, **paces):
-    from fuxin_analysis.params import Params
+    from fuxin_analysis.run.params import Params
 
     params = Params(plan_dir="x", scenario_paces=paces)
     params.check_against(plan, "params.yaml")

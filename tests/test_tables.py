@@ -4,7 +4,11 @@ import math
 
 import pytest
 
-from fuxin_analysis.tables import baseline_target_table, display_baseline_target, statement_counts
+from fuxin_analysis.present.tables import (
+    baseline_target_table,
+    display_baseline_target,
+    statement_counts,
+)
 
 
 @pytest.fixture(scope="module")
@@ -70,8 +74,8 @@ def test_display_table_languages(plan, language):
 
 def test_scorecard_colours_the_status_column(plan):
     from fuxin_analysis import assess
-    from fuxin_analysis.progress import STATUS_COLORS
-    from fuxin_analysis.tables import display_scorecard, style_scorecard
+    from fuxin_analysis.methods.progress import STATUS_COLORS
+    from fuxin_analysis.present.tables import display_scorecard, style_scorecard
 
     assessment = assess(plan)
     shown = display_scorecard(assessment, "en")
@@ -84,7 +88,7 @@ def test_scorecard_colours_the_status_column(plan):
     assert "_row0_col3" in green_rule and "col5" not in css  # the status column and the outcome beside it
     # the outcome column: no data for the first target (only the plan's 2020 figure) → grey
     assert shown.columns[4] == "Outcome" and shown.iloc[0, 4] == "No data" and first["outcome"] == "no_data"
-    from fuxin_analysis.progress import OUTCOME_COLORS
+    from fuxin_analysis.methods.progress import OUTCOME_COLORS
 
     grey_rule = next(block for block in css.split("}") if OUTCOME_COLORS["no_data"] in block)
     assert "_row0_col4" in grey_rule and "_row0_col3," not in grey_rule  # row 0's status is green
@@ -95,7 +99,7 @@ def test_scorecard_colours_the_status_column(plan):
 
 def test_scorecard_names_the_period_of_a_total(plan):
     from fuxin_analysis import assess
-    from fuxin_analysis.tables import display_scorecard
+    from fuxin_analysis.present.tables import display_scorecard
 
     shown = display_scorecard(assess(plan), "en", plan).reset_index().set_index("Indicator")
     assert shown.loc["excellent head teachers (班主任) selected", "Baseline"] == "165 persons (2016–2020)"

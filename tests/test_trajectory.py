@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from fuxin_analysis.trajectory import required_path, required_total_path
+from fuxin_analysis.methods.trajectory import required_path, required_total_path
 
 
 def test_linear_and_compound_paths():

@@ -10,9 +10,15 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from fuxin_analysis.data.observations import read_observations
+from fuxin_analysis.data.workbook import (
+    COLUMNS,
+    HELP_SHEET,
+    HELPERS,
+    SHEET,
+    write_template,
+)
 from fuxin_analysis.errors import InputError
-from fuxin_analysis.observations import read_observations
-from fuxin_analysis.workbook import COLUMNS, HELP_SHEET, HELPERS, SHEET, write_template
 
 from .conftest import OBSERVED, PLAN_DIR, ROOT
 
@@ -161,7 +167,7 @@ def test_from_an_empty_workbook_to_a_report_that_says_what_changed(tmp_path):
     """The issue's round trip, as a user does it: template, fill a few values in Excel (here openpyxl), run the
     report with the workbook as observations, find the values in the scorecard; one more value, run again, and the
     index and changes.csv show the change."""
-    from fuxin_analysis.runner import run
+    from fuxin_analysis.run.runner import run
 
     workbook = tmp_path / "obs.xlsx"
     subprocess.run([sys.executable, "-m", "fuxin_analysis", "template", str(PLAN_DIR), "--output", str(workbook)],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..data.plan import DOMAINS, FLOW_KINDS, Plan
 from .labels import (
     ROLE_NAMES,
     Language,
@@ -14,7 +15,6 @@ from .labels import (
     label,
     scenario_label,
 )
-from .plan import DOMAINS, FLOW_KINDS, Plan
 
 
 def _years(start: pd.Series, end: pd.Series) -> pd.Series:
@@ -202,7 +202,7 @@ def display_scorecard(assessment: pd.DataFrame, language: Language = "both", pla
 
     With ``plan``, a total's baseline shows its whole period (``165人 (2016–2020)``), not only its last year.
     """
-    from .progress import OUTCOME_LABELS, STATUS_LABELS, TREND_LABELS
+    from ..methods.progress import OUTCOME_LABELS, STATUS_LABELS, TREND_LABELS
 
     h = _headers(language, {
         "latest": ("最新观测", "Latest"), "status": ("进展状态", "Status"), "outcome": ("结果", "Outcome"),
@@ -252,7 +252,7 @@ def display_scorecard(assessment: pd.DataFrame, language: Language = "both", pla
 def style_scorecard(shown: pd.DataFrame, assessment: pd.DataFrame) -> pd.io.formats.style.Styler:
     """The scorecard with each status cell in the Open SDG status colour and each outcome cell in its colour; all
     text HTML-escaped."""
-    from .progress import OUTCOME_COLORS, STATUS_COLORS
+    from ..methods.progress import OUTCOME_COLORS, STATUS_COLORS
 
     colors = {shown.columns[SCORECARD_STATUS_COLUMN]: [f"background-color: {STATUS_COLORS[s]}" for s in
                                                        assessment["status"]],
@@ -268,7 +268,7 @@ def style_scorecard(shown: pd.DataFrame, assessment: pd.DataFrame) -> pd.io.form
 
 def thresholds_table(language: Language = "both") -> pd.DataFrame:
     """The status and trend rules with their thresholds, for the notebooks' method sections."""
-    from .progress import STATUS_LABELS, TREND_LABELS
+    from ..methods.progress import STATUS_LABELS, TREND_LABELS
 
     status_rules = {
         "target_achieved": ("当前值已达到目标（不论趋势）", "current value meets the target (whatever the trend)"),
@@ -293,7 +293,7 @@ def thresholds_table(language: Language = "both") -> pd.DataFrame:
              rule_text(rule)) for k, rule in status_rules.items()]
     rows += [(label("趋势 (SDSN)", "Trend (SDSN)", language), label(*TREND_LABELS[k], language), rule_text(rule))
              for k, rule in trend_rules.items()]
-    from .projection import AT_BOUND
+    from ..methods.projection import AT_BOUND
 
     edge = f"{100 - AT_BOUND:g}"
     rows.append((label("达到上下限的目标", "A target at the bound", language),
@@ -308,9 +308,9 @@ def thresholds_table(language: Language = "both") -> pd.DataFrame:
 
 def display_comparison(comparison: pd.DataFrame, language: Language = "both", who: tuple[str, str] = ("规划", "Plan"),
                        base_year: int = 2020, target_year: int = 2025) -> pd.DataFrame:
-    """:func:`fuxin_analysis.reference.comparison_table` formatted, indexed by indicator; ``who`` names the plan's
+    """:func:`fuxin_analysis.data.reference.comparison_table` formatted, indexed by indicator; ``who`` names the plan's
     jurisdiction (Chinese, English) in the headers ("规划 / Plan" for a national plan)."""
-    from .reference import plan_side
+    from ..data.reference import plan_side
 
     who = plan_side(who)
     h = _headers(language, {
@@ -334,7 +334,7 @@ def display_comparison(comparison: pd.DataFrame, language: Language = "both", wh
 
 
 def display_required_pace(plan: Plan, needed: pd.DataFrame, language: Language = "both") -> pd.DataFrame:
-    """:func:`fuxin_analysis.scenarios.required_from_latest` formatted: from where, to what, how fast."""
+    """:func:`fuxin_analysis.methods.scenarios.required_from_latest` formatted: from where, to what, how fast."""
     units = plan.indicators.set_index("indicator_id")
     h = _headers(language, {
         "from": ("起点（最新）", "From (latest)"), "left": ("剩余年数", "Years left"),
@@ -359,7 +359,7 @@ def display_required_pace(plan: Plan, needed: pd.DataFrame, language: Language =
 def display_scenarios(results: pd.DataFrame, language: Language = "both") -> pd.DataFrame:
     """Scenario results as a table: one row per target, per scenario its status and probability; every column
     is headed HYPOTHETICAL (假设)."""
-    from .progress import STATUS_LABELS
+    from ..methods.progress import STATUS_LABELS
 
     if results.empty:
         return pd.DataFrame()
@@ -379,7 +379,7 @@ def display_scenarios(results: pd.DataFrame, language: Language = "both") -> pd.
 def outcome_summary(assessment: pd.DataFrame, language: Language = "both") -> pd.DataFrame:
     """How many targets are met, not met, pending, open and without data, by domain, with a total row: the
     headline of the final evaluation."""
-    from .progress import OUTCOME_LABELS
+    from ..methods.progress import OUTCOME_LABELS
 
     counts = pd.crosstab(assessment["domain"], assessment["outcome"]).reindex(columns=list(OUTCOME_LABELS),
                                                                               fill_value=0)
@@ -416,7 +416,7 @@ def shortfalls(assessment: pd.DataFrame, language: Language = "both") -> pd.Data
 
 def outcome_headline(assessment: pd.DataFrame, year: int, language: Language = "both") -> str:
     """One sentence a planner reads first: how many targets are met, not met, pending, open and without data."""
-    from .progress import OUTCOME_LABELS
+    from ..methods.progress import OUTCOME_LABELS
 
     n = assessment["outcome"].value_counts()
     zh = (f"截至{year}年，{len(assessment)}个目标中：" + "，".join(
@@ -433,10 +433,10 @@ def no_shortfall_sentence(language: Language = "both") -> str:
 
 
 def display_data_gaps(gaps: pd.DataFrame, language: Language = "both", only_needed: bool = False) -> pd.DataFrame:
-    """:func:`fuxin_analysis.gaps.data_gaps` formatted for reading (the figures that matter most first); with
+    """:func:`fuxin_analysis.methods.gaps.data_gaps` formatted for reading (the figures that matter most first); with
     ``only_needed``, only the targets a figure would change."""
-    from .gaps import PRIORITIES
-    from .progress import OUTCOME_LABELS
+    from ..methods.gaps import PRIORITIES
+    from ..methods.progress import OUTCOME_LABELS
 
     g = gaps[gaps["priority"] > 0] if only_needed else gaps
     h = _headers(language, {

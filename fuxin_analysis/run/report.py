@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .labels import Language, label
+from ..present.labels import Language, label
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -83,12 +83,12 @@ def write_scorecard(assessment: pd.DataFrame, target: Path) -> Path:
 def write_scorecard_xlsx(assessment: pd.DataFrame, target: Path, language: Language = "both",
                          plan: object = None, gaps: pd.DataFrame | None = None) -> Path:
     """``scorecard.xlsx`` for planners: a readable sheet with status colours, the full data with Chinese (or
-    English, or both) headers, the data gaps (:func:`fuxin_analysis.gaps.data_gaps`, the figures that matter most
+    English, or both) headers, the data gaps (:func:`fuxin_analysis.methods.gaps.data_gaps`, the figures that matter most
     first) and the methods' thresholds."""
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    from .progress import OUTCOME_COLORS, STATUS_COLORS
-    from .tables import (
+    from ..methods.progress import OUTCOME_COLORS, STATUS_COLORS
+    from ..present.tables import (
         SCORECARD_OUTCOME_COLUMN,
         SCORECARD_STATUS_COLUMN,
         display_data_gaps,
@@ -131,7 +131,7 @@ def heading(title: str) -> str:
 
 def _changes_html(changes: object, language: Language) -> str:
     """The index's section on what changed since the previous report (all text escaped)."""
-    from .progress import OUTCOME_LABELS, STATUS_LABELS
+    from ..methods.progress import OUTCOME_LABELS, STATUS_LABELS
 
     heading = label("与上一份报告相比", "Changes since the last report", language)
     when = getattr(changes, "previous_run", None)
@@ -187,8 +187,8 @@ def write_index(folder: Path, title: str, pages: Sequence[Page], run_time: datet
                 assessment: pd.DataFrame | None = None, language: Language = "both", plan: object = None,
                 changes: object = None) -> Path:
     """``index.html``: the title, the plan, when it ran, what changed since the previous report (``changes``:
-    :class:`fuxin_analysis.changes.Changes`), the scorecard, and relative links to every page and file."""
-    from .tables import display_scorecard, style_scorecard
+    :class:`fuxin_analysis.run.changes.Changes`), the scorecard, and relative links to every page and file."""
+    from ..present.tables import display_scorecard, style_scorecard
 
     items = "\n".join(
         f'<li><a href="{html.escape(p.file, quote=True)}">{html.escape(p.title)}</a></li>' for p in pages

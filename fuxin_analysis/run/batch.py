@@ -15,7 +15,7 @@ The sets are expanded (``fuxin_as_of_2021``, …), and every one is validated an
 ``run``, before any notebook runs: a bad set stops the batch with one line naming the batch file, the set and the
 key. Then every notebook of every set goes to one pool, so all cores stay busy across sets; each set is published
 as ``run`` would publish it, into the batch's staging folder, which replaces the batch's folder at the end
-(:mod:`fuxin_analysis.destination`'s rules). A set that fails does not stop the others.
+(:mod:`fuxin_analysis.run.destination`'s rules). A set that fails does not stop the others.
 """
 
 from __future__ import annotations
@@ -35,11 +35,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
+from ..data.inputs import file_kind, read_yaml_mapping, resolve, validate
+from ..data.plan import Plan, load_plan
+from ..errors import InputError, nearest
 from . import destination
-from .errors import InputError, nearest
-from .inputs import file_kind, read_yaml_mapping, resolve, validate
 from .params import PATH_KEYS, Params, ParamSet, load_param_set, params_from_mapping
-from .plan import Plan, load_plan
 
 if TYPE_CHECKING:
     from .kernels import KernelSession
@@ -92,7 +92,7 @@ def _value_name(value: object) -> str:
 
 
 def load_batch(path: str | Path) -> Batch:
-    """Read, expand and validate a batch file: every set is a full :class:`~fuxin_analysis.params.ParamSet`."""
+    """Read, expand and validate a batch file: every set is a full :class:`~fuxin_analysis.run.params.ParamSet`."""
     path = Path(path)
     spec = validate(BatchFile, read_yaml_mapping(path), path)
     here = resolve(path, path).parent

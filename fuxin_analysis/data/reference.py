@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
+REFERENCE_DIR = Path(__file__).resolve().parents[2] / "data" / "reference"
 
 
 def national_series(path: str | Path = REFERENCE_DIR / "national_moe_bulletins.csv") -> pd.DataFrame:
@@ -52,8 +52,8 @@ def comparison_table(plan_table: pd.DataFrame, national: pd.DataFrame, targets: 
                      mapping: pd.DataFrame, base_year: int = 2020, target_year: int = 2025) -> pd.DataFrame:
     """The plan's baseline and target beside the national value in the same years and the national target.
 
-    ``plan_table`` is :func:`fuxin_analysis.tables.baseline_target_table`; ``mapping`` is the plan's
-    ``comparable.csv`` (:attr:`fuxin_analysis.plan.Plan.comparable`). One row per mapped indicator:
+    ``plan_table`` is :func:`fuxin_analysis.present.tables.baseline_target_table`; ``mapping`` is the plan's
+    ``comparable.csv`` (:attr:`fuxin_analysis.data.plan.Plan.comparable`). One row per mapped indicator:
     ``indicator_id, national_indicator_id, name_zh, name_en, plan_base, national_base, plan_target_comparator,
     plan_target, national_latest_year, national_latest, national_target_comparator, national_target, note``.
     """

@@ -10,13 +10,16 @@ from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr
 
-from .errors import InputError, nearest
-from .inputs import file_kind, read_yaml_mapping, resolve, validate
-from .labels import Language
+from ..data.inputs import file_kind, read_yaml_mapping, resolve, validate
+from ..errors import InputError, nearest
+from ..present.labels import Language
 
 if TYPE_CHECKING:
-    from .plan import Plan
+    from ..data.plan import Plan
+    from ..present.explore import PlanChoice
 
+#: The project's folder (``params/``, ``data/plans/``), for :func:`discover_plans`.
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_TITLE = "阜新市教育事业“十四五”规划分析 / Fuxin education plan 2021–2025: analysis"
 Year = Annotated[StrictInt, Field(ge=1949, le=date.today().year + 1)]
 #: Every number in a parameter file is finite (``.inf`` and ``.nan`` are refused): an integer or a decimal.
@@ -51,7 +54,9 @@ class Params(BaseModel):
 
     def check_against(self, plan: Plan, path: str | Path) -> None:
         """The rules that need the plan: years within its span, indicator ids that it defines, paces its kinds allow."""
-        from .plan import FLOW_KINDS  # imported by the caller already (it loaded the plan)
+        from ..data.plan import (
+            FLOW_KINDS,  # imported by the caller already (it loaded the plan)
+        )
 
         base, end = plan.meta.baseline_year, plan.meta.period_end
         if self.as_of is not None and self.as_of < base:
@@ -149,3 +154,33 @@ def params_from_mapping(data: dict[str, object], label: str | Path, base: Path,
         "scenario_paces": {k: float(v) for k, v in params.scenario_paces.items()},
     }
     return params, notebook_params
+
+
+def discover_plans(root: Path = PROJECT_ROOT) -> dict[str, "PlanChoice"]:
+    """Every plan folder under ``root/data/plans`` (keyed by plan id), with the observation files its parameter files
+    in ``root/params`` list (none for a plan no parameter file names); the plan of ``params/default.yaml`` first. A plan
+    without any target is not offered (the explorer shows one target at a time)."""
+    import warnings
+
+    from ..data.plan import load_plan
+    from ..present.explore import PlanChoice
+
+    found: dict[Path, list[Path]] = {}
+    files = sorted((root / "params").glob("*.yaml"), key=lambda p: (p.name != "default.yaml", p.name))
+    for params_file in files:  # the shipped analysis's plan first
+        try:
+            _, nb = load_params(params_file)
+        except InputError as exc:  # a broken parameter file: its plan is still offered, without those observations
+            warnings.warn(f"explorer: {exc}", stacklevel=2)
+            continue
+        files = found.setdefault(Path(nb["plan_dir"]).resolve(), [])
+        files += [Path(p) for p in nb["observations"] if Path(p) not in files]
+    for folder in sorted((root / "data" / "plans").iterdir()):
+        if (folder / "plan.yaml").is_file():
+            found.setdefault(folder.resolve(), [])
+    out = {}
+    for folder, files in found.items():
+        plan = load_plan(folder)
+        if not plan.targets().empty:  # the explorer shows one target at a time: a plan of baselines only has none
+            out[plan.meta.id] = PlanChoice(folder, tuple(files))
+    return out

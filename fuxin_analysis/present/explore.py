@@ -1,6 +1,7 @@
 """The explorer: one indicator of one plan at a time, redrawn on every change of a control (ipywidgets).
 
-Controls: plan (every plan folder the parameter files and ``data/plans/`` name), domain, target (its indicator's
+Controls: plan (the plans it is given: :func:`fuxin_analysis.run.params.discover_plans` finds every plan folder the
+parameter files and ``data/plans/`` name), domain, target (its indicator's
 Chinese and English name), ``as_of`` year, projection method (those the evaluation compares), a HYPOTHETICAL yearly
 pace for the years after the latest observation (labelled as such on the chart and the row), and language.
 Output: the trajectory chart (required paths, observations, the projection with its calibrated 80% band, the target,
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import html
 import io
-import warnings
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -25,11 +25,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
+from ..data.plan import DOMAINS, FLOW_KINDS, Plan, load_plan
 from .labels import Language, domain_name, format_value, label
-from .plan import DOMAINS, FLOW_KINDS, Plan, load_plan
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 HYPOTHETICAL = ("假设情景（非观测）", "HYPOTHETICAL (not observed)")
 
 
@@ -41,49 +39,22 @@ class PlanChoice:
     observations: tuple[Path, ...]
 
 
-def discover(root: Path = PROJECT_ROOT) -> dict[str, PlanChoice]:
-    """Every plan folder under ``root/data/plans`` (keyed by plan id), with the observation files its parameter files
-    in ``root/params`` list (none for a plan no parameter file names); the plan of ``params/default.yaml`` first. A plan
-    without any target is not offered."""
-    from .params import load_params
-
-    found: dict[Path, list[Path]] = {}
-    files = sorted((root / "params").glob("*.yaml"), key=lambda p: (p.name != "default.yaml", p.name))
-    for params_file in files:  # the shipped analysis's plan first
-        try:
-            _, nb = load_params(params_file)
-        except InputError as exc:  # a broken parameter file: its plan is still offered, without those observations
-            warnings.warn(f"explorer: {exc}", stacklevel=2)
-            continue
-        files = found.setdefault(Path(nb["plan_dir"]).resolve(), [])
-        files += [Path(p) for p in nb["observations"] if Path(p) not in files]
-    for folder in sorted((root / "data" / "plans").iterdir()):
-        if (folder / "plan.yaml").is_file():
-            found.setdefault(folder.resolve(), [])
-    out = {}
-    for folder, files in found.items():
-        plan = load_plan(folder)
-        if not plan.targets().empty:  # the explorer shows one target at a time: a plan of baselines only has none
-            out[plan.meta.id] = PlanChoice(folder, tuple(files))
-    return out
-
-
 class Explorer:
     """The explorer's widgets and state. ``controls`` maps each control's name to its widget: set a value to explore
     (``explorer.controls["as_of"].value = 2023``); :attr:`chart_data` and :attr:`row` then hold what is shown."""
 
-    def __init__(self, plans: dict[str, PlanChoice] | None = None, language: Language = "both",
+    def __init__(self, plans: dict[str, PlanChoice], language: Language = "both",
                  today: date | None = None) -> None:
         import ipywidgets as w
         import matplotlib
 
+        from ..methods.projection import DEFAULT_METHOD, METHODS
         from .charts import setup
-        from .projection import DEFAULT_METHOD, METHODS
 
         matplotlib.use("Agg", force=False)
         setup()
         self.today = today or date.today()
-        self.plans = plans or discover()
+        self.plans = plans
         self._plans: dict[str, tuple[Plan, pd.DataFrame]] = {}
         self._assessments: dict[tuple[str, int, str], pd.DataFrame] = {}
         self.chart_data: dict[str, tuple[list[float], list[float]]] = {}
@@ -119,7 +90,7 @@ class Explorer:
     def _plan(self, plan_id: str) -> tuple[Plan, pd.DataFrame]:
         """The plan and every observation of it (the plan's baselines included), read once."""
         if plan_id not in self._plans:
-            from .observations import load
+            from ..data.observations import load
 
             choice = self.plans[plan_id]
             plan = load_plan(choice.plan_dir)
@@ -129,7 +100,7 @@ class Explorer:
     def _assessment(self, plan_id: str, as_of: int, method: str) -> pd.DataFrame:
         key = (plan_id, as_of, method)
         if key not in self._assessments:
-            from .progress import assess
+            from ..methods.progress import assess
 
             plan, data = self._plan(plan_id)
             observed = data[data["origin"] == "observed"][["indicator_id", "year", "value", "source", "note"]]
@@ -259,7 +230,7 @@ class Explorer:
 
     def _national(self, plan: Plan, indicator_id: str) -> pd.DataFrame | None:
         """The national series the plan's ``comparable.csv`` sets beside the indicator (None if it names none)."""
-        from .reference import national_series
+        from ..data.reference import national_series
 
         if not hasattr(self, "_national_series"):
             self._national_series = national_series()

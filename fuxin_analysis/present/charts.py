@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from ..data.plan import DOMAINS, FLOW_KINDS, Plan
+from ..methods.progress import STATUS_COLORS
 from .fonts import missing_glyphs_are_errors, register_cjk_font
 from .labels import Language, domain_name, format_value, label, scenario_label
-from .plan import DOMAINS, FLOW_KINDS, Plan
-from .progress import STATUS_COLORS
 
 BASELINE_COLOR = "#8c8c8c"
 TARGET_COLOR = "#c0392b"
@@ -74,7 +74,7 @@ def rates_chart(table: pd.DataFrame, language: Language = "both", plan: Plan | N
     """Percentages: the base-year level (grey dot) and the target (red mark), one row per indicator, by domain;
     ``plan`` names the years (its baseline year and period end). A gross ratio may pass 100: the axis shows it.
 
-    ``table`` is :func:`fuxin_analysis.tables.baseline_target_table`; rows without a percentage unit are ignored.
+    ``table`` is :func:`fuxin_analysis.present.tables.baseline_target_table`; rows without a percentage unit are ignored.
     """
     base, end, _ = _years(plan)
     rates = table[table["unit"] == "percent"].reset_index(drop=True)
@@ -215,13 +215,13 @@ def _projection(series: pd.DataFrame, until: int, lower: float | None, upper: fl
                 method: str | None = None) -> pd.DataFrame:
     """The scorecard's projection path from the latest observation to ``until`` (calibrated band for bounded rates
     with enough observations, as in :func:`fuxin_analysis.assess`)."""
-    from .projection import MIN_POINTS, projection_path
+    from ..methods.projection import MIN_POINTS, projection_path
 
     series = series.drop_duplicates("year")  # the plan's figure where both exist, as assess counts it
     years, values = series["year"].to_numpy(float), series["value"].to_numpy(float)
     calibration = None
     if upper is not None and len(series) >= MIN_POINTS:
-        from .evaluation import calibration as calibrate
+        from ..methods.evaluation import calibration as calibrate
 
         calibration = calibrate(method) if method else calibrate()
     return projection_path(years, values, until, lower, upper, method=method, calibration=calibration)
@@ -229,10 +229,10 @@ def _projection(series: pd.DataFrame, until: int, lower: float | None, upper: fl
 
 def _level_panel(ax: plt.Axes, st: pd.Series, series: pd.DataFrame, row: pd.Series, language: Language,
                  method: str | None = None) -> None:
-    from .trajectory import required_path
+    from ..methods.trajectory import required_path
 
     target, target_year = row["target_value"], int(row["target_year"])
-    from .projection import projection_bounds
+    from ..methods.projection import projection_bounds
 
     # a share's paths and projection are logistic within its bounds; a gross ratio has no ceiling for the required
     # path, and is projected below a ceiling set by its own values (projection.GROSS_MARGIN)
@@ -266,7 +266,7 @@ def _level_panel(ax: plt.Axes, st: pd.Series, series: pd.DataFrame, row: pd.Seri
 
 
 def _flow_panel(ax: plt.Axes, st: pd.Series, series: pd.DataFrame, row: pd.Series, language: Language) -> None:
-    from .trajectory import required_total_path
+    from ..methods.trajectory import required_total_path
 
     start, end = int(st["period_start"]), int(row["target_year"])
     # a yearly average (年均) is drawn as the total it implies over the period
@@ -292,7 +292,7 @@ def trajectory_panels(plan: Plan, data: pd.DataFrame, assessment: pd.DataFrame, 
     """One panel per target of ``assessment`` that has something to draw: required paths from the base to the
     target (linear, compound, logistic for bounded rates), observations, the trend with its 80% band; for
     totals, the running total against an even pace (only once a yearly amount is observed, unless
-    ``empty_totals``). ``data`` is :func:`fuxin_analysis.observations.load`. None when nothing is drawable."""
+    ``empty_totals``). ``data`` is :func:`fuxin_analysis.data.observations.load`. None when nothing is drawable."""
     statements = plan.targets().set_index("statement_id")
     drawable = []
     for _, row in assessment.iterrows():
@@ -321,7 +321,7 @@ def trajectory_panels(plan: Plan, data: pd.DataFrame, assessment: pd.DataFrame, 
 def status_chart(assessment: pd.DataFrame, language: Language = "both", column: str = "status") -> Figure:
     """How many targets have each status (or, with ``column="outcome"``, each outcome), by domain: stacked bars in
     the status colours."""
-    from .progress import OUTCOME_COLORS, OUTCOME_LABELS, STATUS_LABELS
+    from ..methods.progress import OUTCOME_COLORS, OUTCOME_LABELS, STATUS_LABELS
 
     labels, colors = (STATUS_LABELS, STATUS_COLORS) if column == "status" else (OUTCOME_LABELS, OUTCOME_COLORS)
     counts = pd.crosstab(assessment["domain"], assessment[column]).reindex(columns=list(labels), fill_value=0)
@@ -352,8 +352,8 @@ def status_chart(assessment: pd.DataFrame, language: Language = "both", column: 
 def calibration_chart(coverage: pd.DataFrame, language: Language = "both") -> Figure:
     """Nominal against observed coverage of the central intervals (leave one series out), one line per method:
     a calibrated method lies on the diagonal."""
-    from .evaluation import OLS_T
-    from .projection import METHODS, method_label
+    from ..methods.evaluation import OLS_T
+    from ..methods.projection import METHODS, method_label
 
     fig, ax = plt.subplots(figsize=(5.2, 4.6))
     ax.plot([0.4, 1], [0.4, 1], color="#999999", lw=1, ls="--", label=label("完全校准", "perfect calibration", language))
@@ -374,7 +374,7 @@ def calibration_chart(coverage: pd.DataFrame, language: Language = "both") -> Fi
 
 def evaluation_chart(scores: pd.DataFrame, language: Language = "both") -> Figure:
     """Mean absolute error by horizon, one line per method (rolling-origin evaluation)."""
-    from .projection import METHODS, method_label
+    from ..methods.projection import METHODS, method_label
 
     part = scores[(scores["horizon"] != "all") & scores["method"].isin(list(METHODS))]
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
@@ -394,8 +394,8 @@ def national_comparison_chart(comparison: pd.DataFrame, national: pd.DataFrame, 
                               base_year: int = 2020, target_year: int = 2025) -> Figure:
     """Per comparable indicator: the national series (line), the national target, and the plan's (``who``: its
     jurisdiction in Chinese and English) base-year level and target. ``comparison`` is
-    :func:`fuxin_analysis.reference.comparison_table`. A national plan's figures are named "规划 / plan"."""
-    from .reference import plan_side
+    :func:`fuxin_analysis.data.reference.comparison_table`. A national plan's figures are named "规划 / plan"."""
+    from ..data.reference import plan_side
 
     who = plan_side(who)
     n = len(comparison)
@@ -445,7 +445,7 @@ def share_split_chart(table: pd.DataFrame, indicator_id: str, language: Language
 def scenario_chart(results: pd.DataFrame, language: Language = "both") -> Figure:
     """HYPOTHETICAL scenarios: one row per target, one column per pace assumption, coloured by the status the
     scenario would give, annotated with the probability that the target is met."""
-    from .progress import STATUS_LABELS
+    from ..methods.progress import STATUS_LABELS
 
     scenarios = list(dict.fromkeys(results["scenario"]))
     targets = list(dict.fromkeys(results["statement_id"]))

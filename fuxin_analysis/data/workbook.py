@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import InputError
+from ..errors import InputError
 from .inputs import check_header, file_kind
 from .plan import FLOW_KINDS, Plan
 
@@ -65,7 +65,7 @@ def _statement_text(value: float, high: float, comparator: str, start: int, end:
 
 def template_rows(plan: Plan, known: pd.DataFrame | None = None) -> pd.DataFrame:
     """The template's rows: every indicator of ``plan`` (in its order) for each year of the plan period, with the
-    helper columns; ``known`` observations (:func:`fuxin_analysis.observations.read_observations`) fill their rows,
+    helper columns; ``known`` observations (:func:`fuxin_analysis.data.observations.read_observations`) fill their rows,
     and those of other years are added after the indicator's rows."""
     m = plan.meta
     base = plan.baselines().sort_values(["indicator_id", "period_end"]).drop_duplicates("indicator_id", keep="last")

@@ -9,7 +9,7 @@ against its own before anything runs (Dask's own check, then this package's fing
 SHA-256 of the package's code and of the reference data), and each task checks the fingerprint again on the worker
 that runs it (a worker may join later). A mismatch is refused in one line.
 
-On each worker the kernels of a batch come from one :class:`~fuxin_analysis.kernels.KernelSession` (forked from a
+On each worker the kernels of a batch come from one :class:`~fuxin_analysis.run.kernels.KernelSession` (forked from a
 preloaded process, as on one machine), closed when the batch ends or is stopped: a stopped batch sets a Dask
 ``Event`` that every running task watches, so no kernel keeps running on a worker. A worker that dies mid-task
 costs that notebook a new start elsewhere (the scheduler reschedules it), not the batch; its kernels end with it.
@@ -29,14 +29,14 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import InputError
+from ..errors import InputError
 
 if TYPE_CHECKING:
+    from ..data.plan import Plan
     from .kernels import KernelSession
-    from .plan import Plan
     from .runner import Executed
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the whole package, every layer
 REFERENCE_DIR = PACKAGE_DIR.parent / "data" / "reference"
 #: How often a running task looks whether its batch was stopped.
 POLL_SECONDS = 0.5
@@ -182,7 +182,7 @@ def as_given(executed: bytes, moved: dict[str, str], notebook: Path, target: Pat
 # ---- on the client ----------------------------------------------------------------------------------------------
 
 class ClusterPool:
-    """A :class:`~fuxin_analysis.runner.NotebookPool` on the Dask cluster at ``address``."""
+    """A :class:`~fuxin_analysis.run.runner.NotebookPool` on the Dask cluster at ``address``."""
 
     def __init__(self, address: str, progress: Callable[[str], None] = print) -> None:
         try:

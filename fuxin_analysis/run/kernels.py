@@ -2,7 +2,7 @@
 
 A fresh IPython kernel spends about 1.2 s of CPU before it runs a cell: starting Python, importing ipykernel,
 then pandas and matplotlib in the notebook's first cell. Six notebooks pay it six times. A run's session instead
-starts one fork server (:mod:`fuxin_analysis.kernel_server`) that does those imports once, and forks each kernel
+starts one fork server (:mod:`fuxin_analysis.run.kernel_server`) that does those imports once, and forks each kernel
 from it: the same ipykernel kernel, reached through the same connection file, in the notebook's folder, with the
 runner's environment, its imports already done. Only a kernel whose command is this interpreter's
 ``ipykernel_launcher`` is forked (others start the usual way), and only on Linux (a pidfd tells the runner when a
@@ -54,12 +54,12 @@ def _is_this_ipykernel(cmd: list[str]) -> bool:
 
 
 class ForkServer:
-    """The runner's end of a :mod:`fuxin_analysis.kernel_server` process: ``fork(...)`` returns a kernel's pid."""
+    """The runner's end of a :mod:`fuxin_analysis.run.kernel_server` process: ``fork(...)`` returns a kernel's pid."""
 
     def __init__(self, env: Mapping[str, str]) -> None:
         ours, theirs = socket.socketpair()
         self._process = subprocess.Popen(
-            [sys.executable, "-c", f"from fuxin_analysis.kernel_server import serve; serve({theirs.fileno()})"],
+            [sys.executable, "-c", f"from fuxin_analysis.run.kernel_server import serve; serve({theirs.fileno()})"],
             pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, env=dict(env))
         theirs.close()
         self._socket = ours

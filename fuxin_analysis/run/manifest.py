@@ -5,7 +5,7 @@ reference data), the versions of Python and the packages, the SHA-256 of the loc
 from (``uv.lock``), and the project's git commit. Paths inside the
 project are written relative to it, keys sorted, so two runs of the same inputs differ only in ``run_time``.
 ``tool`` (this tool's name and the report format) and ``files`` (every file of the report) mark the folder as a
-report this tool may replace (:mod:`fuxin_analysis.destination`).
+report this tool may replace (:mod:`fuxin_analysis.run.destination`).
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING
 from .destination import REPORT_FORMAT, TOOL, sha256
 
 if TYPE_CHECKING:
+    from ..data.plan import Plan
     from .params import ParamSet
-    from .plan import Plan
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("fuxin-analysis", "pandas", "numpy", "matplotlib", "seaborn", "statsmodels", "scipy", "pydantic",
             "pyyaml", "papermill", "nbconvert", "nbformat", "nbclient", "ipykernel", "jupyter_client", "openpyxl",
             "mplfonts")
@@ -82,7 +82,7 @@ def parameter_record(params: ParamSet) -> dict[str, object]:
 def write_manifest(target: Path, params: ParamSet, plan: Plan, notebooks: Iterable[Path], run_time: datetime,
                    files: Iterable[str] = (), ran_on: dict[str, object] | None = None) -> Path:
     """Write ``manifest.json``. ``tool`` marks the folder as a report of this tool and ``files`` lists every file
-    the report holds: what lets the next run replace it, and nothing else (:mod:`fuxin_analysis.destination`).
+    the report holds: what lets the next run replace it, and nothing else (:mod:`fuxin_analysis.run.destination`).
     Hidden files of the plan folder (a lock, an editor's backup) are not inputs. ``ran_on`` says where the notebooks
     ran (``local``, or a Dask scheduler's address and the worker of each notebook)."""
     plan_files = sorted(p for p in plan.path.iterdir() if p.is_file() and not p.name.startswith("."))

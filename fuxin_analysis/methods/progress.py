@@ -26,7 +26,7 @@ Methods (each cited in the notebooks):
    (target − base)/(T − t0) against the observed average annual change (current − base)/(t − t0):
    ``on_track`` (observed ≥ required, or at/above an achieved target), ``moderately_improving``
    (≥ 50% of required), ``stagnating`` (0 to 50%), ``decreasing`` (< 0), ``not_available``.
-4. **Projection** — :mod:`fuxin_analysis.projection` with the method chosen by :mod:`fuxin_analysis.evaluation`
+4. **Projection** — :mod:`fuxin_analysis.methods.projection` with the method chosen by :mod:`fuxin_analysis.methods.evaluation`
    (logit scale for bounded rates); its 80% interval and ``probability_met`` are conformal, calibrated on real
    out-of-sample errors, and given only for bounded rates (nothing calibrates them for counts or totals).
 5. **Outcome** (the final evaluation), in this order of precedence: ``met`` / ``not_met`` once the target year's
@@ -48,16 +48,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import observations as obs_mod
-from .plan import DOMAINS, FLOW_KINDS, Plan, load_plan
+from ..data import observations as obs_mod
+from ..data.plan import DOMAINS, FLOW_KINDS, Plan, load_plan
 from .projection import (
     MIN_POINTS,
     Calibration,
     Projection,
     judged_target,
     project_level,
-    projection_bounds,
     project_total,
+    projection_bounds,
 )
 
 #: Open SDG's default thresholds for a quantitative target (sdg-build ``get_progress_thresholds``, method 2).
@@ -263,7 +263,7 @@ def assess(plan: Plan | str | Path, observations: pd.DataFrame | list[str | Path
     ``observations`` is a frame or CSV paths of ``indicator_id, year, value, source[, note]``; the plan's own
     baselines are added as observations of the baseline year. ``as_of`` keeps only observations up to that year and
     is the year the outcome is judged in (``today``'s year, by default the system's, when None). ``method`` is the
-    projection method (:data:`fuxin_analysis.projection.METHODS`; by default the evaluated default).
+    projection method (:data:`fuxin_analysis.methods.projection.METHODS`; by default the evaluated default).
     """
     from .projection import DEFAULT_METHOD, METHODS
 

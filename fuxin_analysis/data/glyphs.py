@@ -1,14 +1,12 @@
-"""A font that covers Chinese, registered with matplotlib explicitly.
+"""Which characters a chart can draw: the chart fonts' files and character maps.
 
-matplotlib's default font (DejaVu Sans) has no CJK glyphs: Chinese labels would print as boxes.
-The project depends on the ``mplfonts`` package (MIT), which ships Noto Sans CJK SC (SIL Open Font
-License) as a file; it is located without importing mplfonts and added to matplotlib's font
-manager. A system Noto Sans CJK (Debian's fonts-noto-cjk) is used if mplfonts is absent.
-
-Charts draw with ``[CJK_FAMILY, "DejaVu Sans"]``: matplotlib takes each character from the first font of the list
-that has it. :func:`glyph_problem` tells, before anything is drawn, whether a text has a character neither font has
-(read from the fonts' character maps with fontTools, only for characters outside :data:`FAST_RANGES`), so that a
-plan with such a name is refused when it is loaded rather than when a notebook draws it.
+Charts draw with ``[CJK_FAMILY, "DejaVu Sans"]`` (:mod:`fuxin_analysis.present.fonts` registers them with matplotlib):
+matplotlib takes each character from the first font of the list that has it. The CJK font is Noto Sans CJK SC as the
+``mplfonts`` package (MIT) ships it (SIL Open Font License), located without importing mplfonts; a system Noto Sans
+CJK (Debian's fonts-noto-cjk) is used if mplfonts is absent. :func:`glyph_problem` tells, before anything is drawn,
+whether a text has a character neither font has (read from the fonts' character maps with fontTools, only for
+characters outside :data:`FAST_RANGES`), so that a plan with such a name is refused when it is loaded (in this, the
+data layer) rather than when a notebook draws it.
 """
 
 from __future__ import annotations
@@ -16,7 +14,6 @@ from __future__ import annotations
 import importlib.util
 import re
 import unicodedata
-import warnings
 from functools import cache
 from pathlib import Path
 
@@ -46,10 +43,6 @@ _FAST_TEXT = re.compile(r"[\n" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b)
 #: Unicode categories refused even where a font maps them: control and format characters (zero-width space and
 #: joiners, direction marks, soft hyphen) and line/paragraph separators draw nothing visible, or a box.
 INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
-#: matplotlib's warning for a character the font lacks; made an error so that no chart ships with boxes.
-MISSING_GLYPH_MESSAGE = r"(?s).*Glyph .* missing from font"
-
-
 class FontNotFoundError(RuntimeError):
     """No CJK font could be found."""
 
@@ -121,28 +114,3 @@ def glyph_problem(text: str) -> str | None:
         name = unicodedata.name(ch, "a control character")
         return f"the character {code} ({name}) is a control or format character, which charts do not show: remove it"
     return f"the chart font cannot draw the character '{ch}' ({code})"
-
-
-@cache
-def _add_font_file() -> None:
-    from matplotlib import font_manager
-
-    font_manager.fontManager.addfont(str(cjk_font_path()))
-
-
-def register_cjk_font() -> str:
-    """Add the CJK font to matplotlib (once) and make it the first sans-serif face; return its family name.
-
-    Call it again after anything that resets matplotlib's settings (a style sheet, ``seaborn.set_theme``).
-    """
-    from matplotlib import rcParams
-
-    _add_font_file()
-    rcParams["font.family"] = "sans-serif"
-    rcParams["font.sans-serif"] = [CJK_FAMILY, "DejaVu Sans"]
-    return CJK_FAMILY
-
-
-def missing_glyphs_are_errors() -> None:
-    """Turn matplotlib's missing-glyph warning into an exception (for the session that calls it)."""
-    warnings.filterwarnings("error", message=MISSING_GLYPH_MESSAGE, category=UserWarning)

@@ -27,8 +27,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .errors import InputError
-from .inputs import os_problem, resolve
+from ..data.inputs import os_problem, resolve
+from ..errors import InputError
 
 #: The marker ``manifest.json`` carries: which tool wrote the report, in which layout.
 TOOL = "fuxin-analysis"

@@ -1,7 +1,7 @@
 """Data gaps: per target, which years have an observed value and which are missing, and which single figures would
 most change the scorecard. What the bureau takes to its statisticians.
 
-The figures are ranked by what they would do to the scorecard (the outcome rules of :mod:`fuxin_analysis.progress`):
+The figures are ranked by what they would do to the scorecard (the outcome rules of :mod:`fuxin_analysis.methods.progress`):
 1. ``decides the outcome`` — a target whose target year has come (``pending``): its target-year value (for a total,
    the missing years' amounts) turns it into ``met`` or ``not_met``;
 2. ``gives a first status`` — a target with nothing observed after the baseline (``no_data``): its latest year's
@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .plan import FLOW_KINDS, Plan
+from ..data.plan import FLOW_KINDS, Plan
 
 COLUMNS = ["statement_id", "indicator_id", "name_zh", "name_en", "domain", "unit", "target_year", "outcome",
            "years_observed", "years_missing", "next_figure", "priority", "why"]
@@ -35,7 +35,7 @@ def data_gaps(plan: Plan, data: pd.DataFrame, assessment: pd.DataFrame, now: int
     """One row per target of ``assessment``: the years of the plan period up to ``now`` (the target year at most)
     with and without an observed value (the plan's baseline year counts for a level), the single figure that would
     most change its row (``next_figure``, e.g. ``2025``) and its ``priority`` (module docstring; 0 when nothing is
-    needed). ``data`` is :func:`fuxin_analysis.observations.load` with the same ``as_of``. Sorted by priority."""
+    needed). ``data`` is :func:`fuxin_analysis.data.observations.load` with the same ``as_of``. Sorted by priority."""
     statements = plan.targets().set_index("statement_id")
     observed = data.groupby("indicator_id")["year"].apply(lambda s: sorted({int(y) for y in s})).to_dict()
     base_year = plan.meta.baseline_year

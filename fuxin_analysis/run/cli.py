@@ -17,7 +17,7 @@ import threading
 from collections.abc import Sequence
 from typing import NoReturn
 
-from .errors import InputError
+from ..errors import InputError
 
 
 class Interrupted(KeyboardInterrupt):
@@ -151,16 +151,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                              1)
             print(line)
         elif args.command == "check":
-            from .plan import load_plan
+            from ..data.plan import load_plan
 
             plan = load_plan(args.plan_dir)
             roles = plan.statements["role"].value_counts()
             print(f"{plan.meta.id}: {len(plan.indicators)} indicators, {len(plan.statements)} statements "
                   f"({roles.get('baseline', 0)} baseline, {roles.get('target', 0)} target); all quotes verified")
         elif args.command == "template":
-            from .observations import read_observations
-            from .plan import load_plan
-            from .workbook import write_template
+            from ..data.observations import read_observations
+            from ..data.plan import load_plan
+            from ..data.workbook import write_template
 
             plan = load_plan(args.plan_dir)
             known = read_observations(args.known, plan) if args.known else None
@@ -169,10 +169,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"template written to {written} ({len(plan.indicators)} indicators × "
                   f"{plan.meta.period_start}–{plan.meta.period_end}; {filled} values filled in)")
         elif args.command == "evaluate":
-            from .evaluation import EVALUATION_DIR, evaluate, format_report
+            from ..methods.evaluation import EVALUATION_DIR, evaluate
+            from ..present.evaluation_report import format_report
 
             if args.gross_margins:
-                from .evaluation import gross_margin_scores
+                from ..methods.evaluation import gross_margin_scores
 
                 print(gross_margin_scores(args.series or EVALUATION_DIR).to_string(
                     index=False, float_format=lambda v: f"{v:.3f}"))

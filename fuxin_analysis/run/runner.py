@@ -1,8 +1,8 @@
 """Run the notebook collection with papermill and publish the rendered report.
 
-Inputs (parameters, plan, observations, notebooks) and the destination (:mod:`fuxin_analysis.destination`) are
+Inputs (parameters, plan, observations, notebooks) and the destination (:mod:`fuxin_analysis.run.destination`) are
 validated before any kernel starts. Notebooks run in parallel, each in its own kernel of the run's
-:class:`~fuxin_analysis.kernels.KernelSession` (IPC transport: no TCP ports to collide; forked from a process that
+:class:`~fuxin_analysis.run.kernels.KernelSession` (IPC transport: no TCP ports to collide; forked from a process that
 has done the imports once; every temporary file in a private folder removed with the run), and each is exported to
 HTML on its own thread as soon as it finishes, while the others still run. The report is written into a new
 staging folder beside the destination and moved into place only when every notebook and export succeeded, so a
@@ -28,13 +28,13 @@ from typing import TYPE_CHECKING, Protocol
 
 import pandas as pd
 
+from ..data.inputs import file_kind, os_problem, read_text
+from ..data.plan import Plan, load_plan
+from ..errors import InputError
+from ..methods.progress import assess
 from . import changes, destination
-from .errors import InputError
-from .inputs import file_kind, os_problem, read_text
 from .manifest import parameter_record, write_manifest
 from .params import ParamSet, load_param_set
-from .plan import Plan, load_plan
-from .progress import assess
 from .report import (
     Page,
     export_html,
@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from .kernels import KernelSession
 
 #: The project's notebooks, beside the package in the source tree.
-NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 #: How long each notebook took, kept in the report for the next run's order (longest first).
 TIMINGS = "timings.json"
 #: The first words of a lock file's line, so that a file of the same name that is not a lock is never written.
@@ -106,7 +106,7 @@ class Executed:
 
 class NotebookPool(Protocol):
     """Where notebooks run: this machine's kernels (:class:`LocalPool`) or a Dask cluster
-    (:class:`fuxin_analysis.cluster.ClusterPool`). One pool serves every set of a batch, so that every core stays
+    (:class:`fuxin_analysis.run.cluster.ClusterPool`). One pool serves every set of a batch, so that every core stays
     busy across sets."""
 
     where: str
@@ -173,7 +173,7 @@ def run(params_file: str | Path, output: str | Path | None = None, jobs: int | N
         preload: bool = True, session: KernelSession | None = None) -> RunResult:
     """Validate the inputs and the destination, execute every notebook (``jobs`` at a time; default: one per core),
     export the pages, the index, ``scorecard.csv``/``.xlsx``, ``manifest.json`` and ``SHA256SUMS``, then publish
-    to ``output`` (default ``reports/<params file stem>/``; what it may be: :mod:`fuxin_analysis.destination`).
+    to ``output`` (default ``reports/<params file stem>/``; what it may be: :mod:`fuxin_analysis.run.destination`).
 
     Every input problem raises :class:`~fuxin_analysis.errors.InputError` before any notebook runs. With
     ``preload`` (the default) kernels are forked from a process that imported the notebooks' libraries once; a
@@ -221,7 +221,7 @@ def _run(params_file: Path, output: str | Path | None, jobs: int | None, noteboo
 
 def cache_note() -> str | None:
     """A line for the user when the on-disk cache cannot be used (the run is slower, not wrong)."""
-    from . import cache
+    from .. import cache
 
     note = cache.problem()
     return f"note: {note}" if note else None
@@ -241,9 +241,9 @@ class Prepared:
 def prepare(params: ParamSet, books: list[Path], plan: Plan | None = None) -> Prepared:
     """Load the plan (unless the caller has: a batch loads each plan folder once) and the observations, check the
     parameters against the plan, and assess: every problem an InputError naming the parameters' file (and set)."""
-    from .gaps import data_gaps
-    from .observations import load as load_observations
-    from .progress import judged_in
+    from ..data.observations import load as load_observations
+    from ..methods.gaps import data_gaps
+    from ..methods.progress import judged_in
 
     nb_params = params.notebook
     plan = plan if plan is not None else load_plan(nb_params["plan_dir"])
@@ -273,14 +273,14 @@ def notebooks(folder: Path = NOTEBOOK_DIR) -> list[Path]:
 
 
 def protected_inputs(sets: list[ParamSet], notebook_dir: Path) -> list[destination.Protected]:
-    """The inputs a report (or a batch's reports) must keep away from (see :mod:`fuxin_analysis.destination`)."""
+    """The inputs a report (or a batch's reports) must keep away from (see :mod:`fuxin_analysis.run.destination`)."""
     from .manifest import PROJECT_ROOT
 
     Protected = destination.Protected
     out = [
         Protected(notebook_dir, "the notebooks folder", folder=True),
         Protected(PROJECT_ROOT / "data" / "reference", "the reference data folder", folder=True),
-        Protected(Path(__file__).resolve().parent, "the fuxin_analysis package", folder=True),
+        Protected(Path(__file__).resolve().parents[1], "the fuxin_analysis package", folder=True),
     ]
     for params in sets:
         out += [Protected(Path(params.notebook["plan_dir"]), "the plan folder", folder=True)]

@@ -53,7 +53,7 @@ class Changes:
 
 
 def read_previous(folder: Path) -> Previous | None:
-    """The report in ``folder`` (checked by :mod:`fuxin_analysis.destination` as this tool's, unchanged), or None
+    """The report in ``folder`` (checked by :mod:`fuxin_analysis.run.destination` as this tool's, unchanged), or None
     when there is none or its scorecard cannot be read."""
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))

@@ -17,10 +17,17 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import pandas as pd
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
-from . import fonts, provenance
-from .errors import FieldProblem, InputError, nearest
+from ..errors import FieldProblem, InputError, nearest
+from . import glyphs, provenance
 from .inputs import file_kind, read_csv, read_text, read_yaml_mapping, validate
 
 Domain = Literal[
@@ -244,7 +251,7 @@ def load_plan(folder: str | Path) -> Plan:
     for row, record in read_csv(ind_path, INDICATOR_COLUMNS, INDICATOR_COLUMNS[:7]):
         ind = validate(IndicatorRow, record, ind_path, row)
         for field in ("name_zh", "name_en"):  # drawn in charts: refuse what the chart font cannot show
-            if problem := fonts.glyph_problem(getattr(ind, field)):
+            if problem := glyphs.glyph_problem(getattr(ind, field)):
                 raise InputError(ind_path, problem, row=row, field=field, value=getattr(ind, field))
         if ind.indicator_id in indicators:
             raise InputError(ind_path, f"duplicate id (first in row {indicators[ind.indicator_id][0]})", row=row,

@@ -1,7 +1,7 @@
-"""The fork server of the runner's kernels (see :mod:`fuxin_analysis.kernels`): a process that imports what every
+"""The fork server of the runner's kernels (see :mod:`fuxin_analysis.run.kernels`): a process that imports what every
 notebook of the collection imports, then forks one IPython kernel per request.
 
-Run as ``python -c "from fuxin_analysis.kernel_server import serve; serve(FD)"`` with FD one end of a Unix socket
+Run as ``python -c "from fuxin_analysis.run.kernel_server import serve; serve(FD)"`` with FD one end of a Unix socket
 pair; the runner keeps the other end. A request is one JSON line ``{"args", "env", "cwd", "runner_pid"}``; the reply
 is one JSON line ``{"pid": N}``. The server ends when the runner closes its end (or ends).
 
@@ -19,8 +19,9 @@ import sys
 
 #: Imported once, before any kernel is forked: ipykernel, pandas, matplotlib's pyplot, the package.
 PRELOAD = ("IPython.display", "ipykernel.ipkernel", "ipykernel.kernelapp", "pandas", "matplotlib.pyplot",
-           "fuxin_analysis.charts", "fuxin_analysis.notebook", "fuxin_analysis.progress",
-           "fuxin_analysis.reference", "fuxin_analysis.report", "fuxin_analysis.scenarios", "fuxin_analysis.tables")
+           "fuxin_analysis.present.charts", "fuxin_analysis.present.notebook", "fuxin_analysis.present.tables",
+           "fuxin_analysis.methods.progress", "fuxin_analysis.methods.scenarios", "fuxin_analysis.data.reference",
+           "fuxin_analysis.run.report")
 
 
 def _preload(control: socket.socket) -> None:

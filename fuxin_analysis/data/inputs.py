@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .errors import FieldProblem, InputError, nearest
+from ..errors import FieldProblem, InputError, nearest
 
 M = TypeVar("M", bound=BaseModel)
 

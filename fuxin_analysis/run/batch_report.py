@@ -13,10 +13,15 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ..methods.progress import (
+    OUTCOME_COLORS,
+    OUTCOME_LABELS,
+    STATUS_COLORS,
+    STATUS_LABELS,
+)
+from ..present.labels import Language, label
 from .destination import CHECKSUMS, MANIFEST, REPORT_FORMAT, TOOL, _tree, sha256
-from .labels import Language, label
 from .manifest import _name, lock_record, package_versions, project_commit
-from .progress import OUTCOME_COLORS, OUTCOME_LABELS, STATUS_COLORS, STATUS_LABELS
 from .report import page_head
 
 if TYPE_CHECKING:

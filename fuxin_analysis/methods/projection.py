@@ -13,7 +13,7 @@ scale of (value − lower)/(upper − lower) and transformed back, so that no pr
 - ``combination`` — the mean of ``damped`` and ``drift`` (forecast combination: Hyndman & Athanasopoulos,
   *Forecasting: Principles and Practice*, 3rd ed., §13.4).
 
-Which is the default, and how wide its interval is, come from :mod:`fuxin_analysis.evaluation`: a rolling-origin
+Which is the default, and how wide its interval is, come from :mod:`fuxin_analysis.methods.evaluation`: a rolling-origin
 evaluation on real published series. The interval is split-conformal by horizon (Vovk et al. 2005; FPP3 §5.5):
 the 10% and 90% quantiles of the out-of-sample errors at that horizon, on the transformed scale, added to the
 forecast; ``probability_met`` is the share of those errors that would carry the forecast to the target. Only
@@ -39,7 +39,7 @@ EPS = 1e-4
 #: A gross ratio (kind ``gross_ratio``) has no structural ceiling, so it is never projected on a logit with 100 as its
 #: ceiling: its ceiling is the highest value observed (at least 100) plus this margin, in points, so that it saturates
 #: near the level it has reached yet may go on above 100. Chosen by the evaluation (``evaluate --gross-margins``,
-#: :func:`fuxin_analysis.evaluation.gross_margin_scores`): on the 12 real gross-ratio series (266 forecasts) the
+#: :func:`fuxin_analysis.methods.evaluation.gross_margin_scores`): on the 12 real gross-ratio series (266 forecasts) the
 #: margins 1–50 cover their 80% intervals alike (85–87%); margin 3 has the best Brier score (0.110) among those within
 #: 5% of the lowest MAE (1.60 at margin 1; 1.62 at 3; 2.24 on the plain scale, 1.91 for the two-point line).
 GROSS_MARGIN = 3.0

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from . import observations as obs_mod
-from .plan import FLOW_KINDS, Plan
+from ..data import observations as obs_mod
+from ..data.plan import FLOW_KINDS, Plan
 from .progress import assess
 
 HYPOTHETICAL = "HYPOTHETICAL"

@@ -1,4 +1,4 @@
-"""Observed values: CSV files or Excel workbooks (:mod:`fuxin_analysis.workbook`) of ``indicator_id, year, value,
+"""Observed values: CSV files or Excel workbooks (:mod:`fuxin_analysis.data.workbook`) of ``indicator_id, year, value,
 source, note``, validated against a plan.
 
 The plan's own baselines for its baseline year are observations too (``origin = "plan"``). An observed value
@@ -17,7 +17,7 @@ from typing import Annotated
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from .errors import InputError, nearest
+from ..errors import InputError, nearest
 from .inputs import read_csv, validate_rows
 from .plan import GROSS_RATIO, LEVEL_KINDS, FiniteFloat, Plan, SnakeId, Text, Year
 
