@@ -11,9 +11,11 @@ import pytest
 matplotlib.use("Agg")
 
 # the on-disk cache (fuxin_analysis.cache) of this test session: a fresh folder, never the user's; kernels the tests
-# start inherit it
+# start inherit it. `make mutation` turns it off (FUXIN_ANALYSIS_CACHE_DIR=off): its mutants share one test session's
+# folder, and a table cached under one mutant would be read under the next.
 _CACHE = tempfile.mkdtemp(prefix="fuxin-test-cache-")
-os.environ["FUXIN_ANALYSIS_CACHE_DIR"] = _CACHE
+if os.environ.get("FUXIN_ANALYSIS_CACHE_DIR") != "off":
+    os.environ["FUXIN_ANALYSIS_CACHE_DIR"] = _CACHE
 atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 # Dask's scratch files (its lock files included) of the cluster tests, in the same folder: none left in /tmp
 os.environ["DASK_TEMPORARY_DIRECTORY"] = os.path.join(_CACHE, "dask")

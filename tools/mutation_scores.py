@@ -41,10 +41,10 @@ def main() -> int:
     listed = equivalent()
     by_module: dict[str, Counter] = defaultdict(Counter)
     for line in text.splitlines():
-        m = re.match(r"\s*fuxin_analysis\.(\w+)\.(\S+): (.+)$", line)
+        m = re.match(r"\s*(fuxin_analysis\.(\w+)\.(\w+)\.\S+): (.+)$", line)
         if not m:
             continue
-        module, mutant, status = m.group(1), f"fuxin_analysis.{m.group(1)}.{m.group(2)}", m.group(3).strip()
+        mutant, module, status = m.group(1), m.group(3), m.group(4).strip()
         if status != "killed" and mutant in listed:
             status = "equivalent"
         by_module[module][status] += 1
