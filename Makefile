@@ -13,7 +13,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8866
 PIP_FLAGS ?= --quiet --disable-pip-version-check
 
-.PHONY: report test install install-test lab check bench clean template app lock batch mutation
+.PHONY: report test install install-test lab check bench clean template app lock batch mutation nbval-refs
 
 # Every package at the exact version (and hash) of uv.lock, installed by uv, itself installed from the package
 # registry into .tools/ at the version below (no curl | sh). `make lock` updates uv.lock from pyproject.toml.
@@ -73,6 +73,10 @@ app: install
 mutation: install-test
 	FUXIN_ANALYSIS_CACHE_DIR=off $(BIN)/mutmut run --max-children $(shell nproc)
 	$(BIN)/python tools/mutation_scores.py
+
+# the notebooks' expected outputs, which nbval compares in `make test` (tools/nbval_refs.py; review the diff)
+nbval-refs: install
+	$(BIN)/python tools/nbval_refs.py
 
 bench: install
 	$(BIN)/python benchmarks/run.py

@@ -43,7 +43,7 @@ def test_target_year_equal_to_the_base_year_is_refused_one_after_is_not():
 @pytest.mark.parametrize(("base", "target"), [(0.0, 5.0), (5.0, 0.0), (-2.0, 3.0)])
 def test_compound_is_empty_when_a_value_is_zero_or_the_signs_differ(base, target):
     path = required_path(2020, base, 2022, target)
-    assert len(path) == 3 and path["compound"].isna().all()
+    assert len(path) == 3 and path["compound"].isna().all() and path["compound"].dtype == np.float64
     assert path["linear"].tolist() == pytest.approx([base, (base + target) / 2, target])
 
 
@@ -76,3 +76,43 @@ def test_total_path_of_one_year_and_of_a_yearly_pace():
     path = required_total_path(2021, 2024, 100)
     assert path["year"].tolist() == [2021, 2022, 2023, 2024]
     assert path["cumulative"].tolist() == pytest.approx([25, 50, 75, 100])
+
+
+@pytest.mark.parametrize(("base", "target", "halfway"), [
+    (0.5, 2.0, 1.0),  # product exactly 1: 0.5 × 4^0.5 = 1
+    (0.5, 1.0, 0.5 * 2 ** 0.5),  # product 0.5, between 0 and 1: 0.5 × 2^0.5 = 0.70711
+])
+def test_compound_of_a_positive_product_below_or_at_one(base, target, halfway):
+    """Any positive product of base and target gives a compound path, however small."""
+    path = required_path(2020, base, 2022, target)
+    assert path["compound"].tolist() == pytest.approx([base, halfway, target], rel=1e-12)
+
+
+def test_no_logistic_path_is_an_empty_float_column():
+    """Without an upper bound the logistic column is NaN, as floats."""
+    path = required_path(2020, 50, 2022, 60)
+    assert path["logistic"].isna().all() and path["logistic"].dtype == np.float64
+
+
+# With eps = 0.001 a share at or beyond the range's ends counts as 0.001 (logit −6.9068 = ln(1/999)) or 0.999.
+# Halfway from there to the middle (share 0.5, logit 0): logit −3.4539, odds (1/999)^0.5 = 1/31.607,
+# share 1/32.607 = 0.030668 → 3.0668 of 100; symmetrically 96.9332.
+LOW_HALF, HIGH_HALF = 100 / (1 + 999 ** 0.5), 100 - 100 / (1 + 999 ** 0.5)
+
+
+@pytest.mark.parametrize(("base", "target", "halfway"), [
+    (0.0, 50.0, LOW_HALF),  # base at the lower bound, clipped up to eps
+    (0.05, 50.0, LOW_HALF),  # base below eps of the range (0.0005), clipped up to eps
+    (0.1, 50.0, LOW_HALF),  # base exactly at eps of the range (0.001): unchanged
+    # base just inside (share 0.01, logit ln(1/99)): halfway odds (1/99)^0.5 → 100/(1 + 99^0.5) = 9.1325
+    (1.0, 50.0, 100 / (1 + 99 ** 0.5)),
+    (50.0, 0.0, LOW_HALF),  # target at the lower bound
+    (50.0, 100.0, HIGH_HALF),  # target at the upper bound, clipped down to 1 − eps
+    (50.0, 99.95, HIGH_HALF),  # target beyond 1 − eps of the range (0.9995)
+    (50.0, 99.0, 100 - 100 / (1 + 99 ** 0.5)),  # target just inside (share 0.99): 90.8675
+])
+def test_logistic_clipping_at_both_ends(base, target, halfway):
+    """The logit of a share at (or beyond) 0 or 1 is taken at eps or 1 − eps, so the path stays finite; the ends
+    are the values given."""
+    path = required_path(2020, base, 2022, target, upper=100)
+    assert path["logistic"].tolist() == pytest.approx([base, halfway, target], rel=1e-9)
