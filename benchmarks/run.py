@@ -87,7 +87,7 @@ def regenerate(output: Path, env: dict[str, str], *extra: str) -> None:
 
 def naive(folder: Path) -> None:
     """What a user would script: papermill, then nbconvert, one notebook after the other."""
-    from fuxin_analysis.run.runner import notebooks
+    from fuxin_analysis.run.prepare import notebooks
 
     for nb in notebooks():
         out = folder / nb.name
@@ -168,7 +168,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs per timed figure (median reported)")
     parser.add_argument("--naive-repeat", type=int, default=1, help="runs of the (slow) naive loop")
     args = parser.parse_args()
-    from fuxin_analysis.run.runner import notebooks
+    from fuxin_analysis.run.prepare import notebooks
 
     cores = os.cpu_count() or 1
     n_notebooks = len(notebooks())

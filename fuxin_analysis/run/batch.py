@@ -43,7 +43,8 @@ from .params import PATH_KEYS, Params, ParamSet, load_param_set, params_from_map
 
 if TYPE_CHECKING:
     from .kernels import KernelSession
-    from .runner import NotebookPool, Prepared
+    from .prepare import Prepared
+    from .runner import NotebookPool
 
 #: A set's name is a folder name on every system: letters, digits, ``_`` and ``-``; no dots (the batch's own files
 #: and the folders kept for failed sets have one).
@@ -195,7 +196,8 @@ def run_batch(batch_file: str | Path, output: str | Path | None = None, jobs: in
     Dask cluster at ``scheduler``), publish each set's report into the batch's staging folder, write the batch's
     index, scorecards, manifest and checksums, and publish the batch to ``output`` (default
     ``reports/<batch file stem>/``). Sets that fail are listed, not fatal: see :attr:`BatchResult.failed`."""
-    from .runner import NOTEBOOK_DIR, check_jobs, notebooks, prepare, protected_inputs
+    from .prepare import NOTEBOOK_DIR, check_jobs, notebooks, prepare
+    from .runner import protected_inputs
 
     t0 = time.perf_counter()
     batch = load_batch(batch_file)

@@ -118,7 +118,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             load_params(args.params)  # a malformed parameter file is refused before anything starts
             session = KernelSession(not args.fresh_kernels)  # its imports (about 1 s) overlap the runner's checks
-            from .runner import NOTEBOOK_DIR, run
+            from .prepare import NOTEBOOK_DIR
+            from .runner import run
 
             folder = Path(args.notebooks) if args.notebooks else NOTEBOOK_DIR
             result = run(args.params, args.output, jobs=args.jobs, notebook_dir=folder, session=session)

@@ -26,15 +26,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-import pandas as pd
-
-from ..data.inputs import file_kind, os_problem, read_text
-from ..data.plan import Plan, load_plan
+from ..data.inputs import os_problem
+from ..data.plan import Plan
 from ..errors import InputError
-from ..methods.progress import assess
 from . import changes, destination
 from .manifest import parameter_record, write_manifest
 from .params import ParamSet, load_param_set
+from .prepare import NOTEBOOK_DIR, Prepared, check_jobs, notebooks, prepare
 from .report import (
     Page,
     export_html,
@@ -46,8 +44,6 @@ from .report import (
 if TYPE_CHECKING:
     from .kernels import KernelSession
 
-#: The project's notebooks, beside the package in the source tree.
-NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 #: How long each notebook took, kept in the report for the next run's order (longest first).
 TIMINGS = "timings.json"
 #: The first words of a lock file's line, so that a file of the same name that is not a lock is never written.
@@ -190,13 +186,6 @@ def run(params_file: str | Path, output: str | Path | None = None, jobs: int | N
             session.close()
 
 
-def check_jobs(jobs: int | None, books: list[Path]) -> int:
-    """The notebooks run at once: as asked, or one per core; never more than there are notebooks."""
-    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
-        raise InputError("--jobs", "must be a whole number of at least 1", value=jobs)
-    return max(1, min(jobs or os.cpu_count() or 1, len(books)))
-
-
 def _run(params_file: Path, output: str | Path | None, jobs: int | None, notebook_dir: Path,
          progress: Callable[[str], None], session: KernelSession) -> RunResult:
     t0 = time.perf_counter()
@@ -225,51 +214,6 @@ def cache_note() -> str | None:
 
     note = cache.problem()
     return f"note: {note}" if note else None
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """A run validated and computed up to its notebooks: parameters, plan, notebooks, and what the runner itself
-    writes (:class:`Assessed`)."""
-
-    params: ParamSet
-    plan: Plan
-    assessed: Assessed
-    books: list[Path]
-
-
-def prepare(params: ParamSet, books: list[Path], plan: Plan | None = None) -> Prepared:
-    """Load the plan (unless the caller has: a batch loads each plan folder once) and the observations, check the
-    parameters against the plan, and assess: every problem an InputError naming the parameters' file (and set)."""
-    from ..data.observations import load as load_observations
-    from ..methods.gaps import data_gaps
-    from ..methods.progress import judged_in
-
-    nb_params = params.notebook
-    plan = plan if plan is not None else load_plan(nb_params["plan_dir"])
-    params.params.check_against(plan, params.label)
-    assessment = assess(plan, nb_params["observations"], as_of=params.params.as_of)
-    data = load_observations(nb_params["observations"], plan, params.params.as_of)
-    gaps = data_gaps(plan, data, assessment, judged_in(params.params.as_of))
-    return Prepared(params, plan, Assessed(assessment, data, gaps), books)
-
-
-def notebooks(folder: Path = NOTEBOOK_DIR) -> list[Path]:
-    """The collection's notebooks, in their numbered order (``01_….ipynb``, ``02_….ipynb``…); a missing folder, a
-    folder without numbered notebooks or a notebook that is not a valid notebook file is an InputError."""
-    folder = Path(folder)
-    kind = file_kind(folder)
-    if kind != "folder":
-        raise InputError(folder, "notebooks folder not found" if kind is None else "not a folder of notebooks")
-    books = sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb") if file_kind(p) == "file")
-    if not books:
-        raise InputError(folder, "no numbered notebooks (01_name.ipynb, 02_name.ipynb, …) in this folder")
-    for book in books:
-        try:
-            json.loads(read_text(book))
-        except ValueError as exc:
-            raise InputError(book, f"not a notebook file (invalid JSON: {str(exc)[:80]})") from None
-    return books
 
 
 def protected_inputs(sets: list[ParamSet], notebook_dir: Path) -> list[destination.Protected]:
@@ -337,15 +281,6 @@ def _report_files(books: list[Path]) -> list[str]:
     return sorted([*(b.name for b in books), *(f"{b.stem}.html" for b in books), "index.html", "scorecard.csv",
                    "scorecard.xlsx", changes.OBSERVATIONS_FILE, changes.CHANGES_FILE, destination.MANIFEST, TIMINGS,
                    destination.CHECKSUMS])
-
-
-@dataclass(frozen=True)
-class Assessed:
-    """What the runner computes before the notebooks run: the scorecard, the observations it used, the data gaps."""
-
-    assessment: pd.DataFrame
-    data: pd.DataFrame
-    gaps: pd.DataFrame
 
 
 def make_report(prepared: Prepared, dest: Path, previous: Path, pools: Pools,
