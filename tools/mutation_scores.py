@@ -2,7 +2,9 @@
 
 Reads ``mutmut results --all true`` (one line per mutant: ``module.function__mutmut_N: status``) and prints, for each
 mutated module, the mutants killed out of those that count: killed, survived, with no test, timed out or suspicious
-(a mutant not yet checked does not count, and is reported). Mutants listed as equivalent in
+(a mutant not yet checked does not count, and is reported). A mutant that makes the tests run past mutmut's time
+limit (an endless loop) is detected, and counts as killed, as in PIT and Stryker; its number is shown. Mutants listed
+as equivalent in
 ``tests/mutation_equivalent.txt`` (one ``name: reason`` a line) count as killed, with their number shown. The goals
 (issue 18): 90% of the methods' mutants killed, 85% overall. Exit code 1 below a goal.
 """
@@ -35,47 +37,67 @@ def equivalent() -> dict[str, str]:
     return out
 
 
-def main() -> int:
-    text = subprocess.run([str(Path(sys.executable).parent / "mutmut"), "results", "--all", "true"], cwd=ROOT,
-                          capture_output=True, text=True, check=True).stdout
-    listed = equivalent()
+def tally(text: str, listed: dict[str, str]) -> dict[str, Counter]:
+    """Statuses per module (``progress``, ``params``…) from ``mutmut results`` lines; a listed mutant that was not
+    killed counts as ``equivalent``, one that was killed as ``killed`` (and :func:`stale` names it)."""
     by_module: dict[str, Counter] = defaultdict(Counter)
     for line in text.splitlines():
         m = re.match(r"\s*(fuxin_analysis\.(\w+)\.(\w+)\.\S+): (.+)$", line)
         if not m:
             continue
         mutant, module, status = m.group(1), m.group(3), m.group(4).strip()
-        if status != "killed" and mutant in listed:
+        if mutant in listed and status in COUNTED and status not in ("killed", "timeout"):
             status = "equivalent"
         by_module[module][status] += 1
-    rows, groups = [], defaultdict(Counter)
+    return by_module
+
+
+def stale(text: str, listed: dict[str, str]) -> list[str]:
+    """Listed mutants that are not equivalent after all (a test kills them) or no longer exist (the code changed)."""
+    status = {}
+    for line in text.splitlines():
+        name, _, st = line.strip().partition(": ")
+        status[name] = st.strip()
+    return [f"{name}: {'killed by a test' if status.get(name) in ('killed', 'timeout') else 'no such mutant'}"
+            for name in listed if status.get(name) in (None, "killed", "timeout")]
+
+
+def score(c: Counter) -> tuple[int, int]:
+    """Mutants detected (killed, timed out, or listed as equivalent) and mutants that count."""
+    return c["killed"] + c["timeout"] + c["equivalent"], sum(c[s] for s in COUNTED) + c["equivalent"]
+
+
+def main() -> int:
+    text = subprocess.run([str(Path(sys.executable).parent / "mutmut"), "results", "--all", "true"], cwd=ROOT,
+                          capture_output=True, text=True, check=True).stdout
+    listed = equivalent()
+    by_module = tally(text, listed)
+    groups: dict[str, Counter] = defaultdict(Counter)
+    print(f"{'module':14s} {'score':>7s} {'killed':>7s} {'of':>6s} {'survived':>9s} {'no test':>8s} {'timeout':>8s} "
+          f"{'equiv.':>7s} {'unchecked':>10s}")
     for module in sorted(by_module):
         c = by_module[module]
-        counted = sum(c[s] for s in COUNTED) + c["equivalent"]
-        killed = c["killed"] + c["equivalent"]
-        rows.append((module, killed, counted, c))
-        group = "methods" if module in METHODS else "validation"
-        for key in ("killed", "counted"):
-            groups[group][key] += killed if key == "killed" else counted
-    print(f"{'module':14s} {'score':>7s} {'killed':>7s} {'of':>6s} {'survived':>9s} {'no test':>8s} {'equiv.':>7s} "
-          f"{'unchecked':>10s}")
-    for module, killed, counted, c in rows:
-        score = killed / counted if counted else float("nan")
-        print(f"{module:14s} {score:7.1%} {killed:7d} {counted:6d} {c['survived']:9d} {c['no tests']:8d} "
-              f"{c['equivalent']:7d} {c['not checked']:10d}")
+        killed, counted = score(c)
+        group = "methods" if module in METHODS else "validation"  # params and prepare: the runner's parameters
+        groups[group].update({"killed": killed, "counted": counted})
+        print(f"{module:14s} {killed / counted if counted else float('nan'):7.1%} {killed:7d} {counted:6d} "
+              f"{c['survived']:9d} {c['no tests']:8d} {c['timeout']:8d} {c['equivalent']:7d} {c['not checked']:10d}")
     ok = True
-    total = Counter()
+    total: Counter = Counter()
     for group in ("methods", "validation"):
         g = groups[group]
         total.update(g)
-        score = g["killed"] / g["counted"] if g["counted"] else float("nan")
+        share = g["killed"] / g["counted"] if g["counted"] else float("nan")
         goal = GOALS.get(group)
-        ok &= goal is None or score >= goal
-        print(f"{group}: {score:.1%} of {g['counted']} mutants killed" + (f" (goal {goal:.0%})" if goal else ""))
+        ok &= goal is None or share >= goal
+        print(f"{group}: {share:.1%} of {g['counted']} mutants killed" + (f" (goal {goal:.0%})" if goal else ""))
     overall = total["killed"] / total["counted"] if total["counted"] else float("nan")
     ok &= overall >= GOALS["overall"]
     print(f"overall: {overall:.1%} of {total['counted']} (goal {GOALS['overall']:.0%}); {len(listed)} listed as "
           f"equivalent in {EQUIVALENT.relative_to(ROOT)}")
+    for line in stale(text, listed):
+        ok = False
+        print(f"listed as equivalent, but {line}")
     return 0 if ok else 1
 
 
