@@ -71,7 +71,7 @@ app: install
 # mutation testing of the methods and the validation (mutmut, against the fast suite), then the score per module;
 # resumable: a second `make mutation` checks only what changed (README, "Mutation testing")
 mutation: install-test
-	FUXIN_ANALYSIS_CACHE_DIR=off $(BIN)/mutmut run --max-children $(shell nproc)
+	FUXIN_ANALYSIS_CACHE_DIR=off FUXIN_MUTATION=1 $(BIN)/mutmut run --max-children $(shell nproc)
 	$(BIN)/python tools/mutation_scores.py
 
 # the notebooks' expected outputs, which nbval compares in `make test` (tools/nbval_refs.py; review the diff)
