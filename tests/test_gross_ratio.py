@@ -61,6 +61,32 @@ def test_the_ceiling_of_a_gross_ratio_by_hand():
     assert projection_bounds("stock", 0.0, None, np.array([5.0])) == (None, None)
 
 
+def test_the_ceiling_of_a_gross_ratio_around_100():
+    """max(100, highest value) + GROSS_MARGIN (3): the highest at 100 → 103; just below (99.9) → 103; just above
+    (100.5) → 103.5; the highest wherever it is, NaN left out; no values (None or empty): 103."""
+    assert GROSS_MARGIN == 3.0
+    for values, ceiling in (([100.0], 103.0), ([99.9], 103.0), ([100.5], 103.5), ([101.0, np.nan, 99.0], 104.0)):
+        assert projection_bounds("gross_ratio", 0.0, 150.0, np.array(values)) == (0.0, ceiling)
+    assert projection_bounds("gross_ratio", 0.0, 150.0) == (0.0, 103.0)
+    assert projection_bounds("gross_ratio", 0.0, 150.0, np.array([])) == (0.0, 103.0)
+
+
+def test_the_floor_of_a_gross_ratio_is_its_lower_bound_or_0():
+    for lower, floor in ((20, 20.0), (None, 0.0), (np.nan, 0.0)):
+        bounds = projection_bounds("gross_ratio", lower, 150.0, np.array([104.0]))
+        assert bounds == (floor, 107.0) and type(bounds[0]) is float
+
+
+def test_a_share_keeps_its_bounds_and_other_kinds_have_none():
+    """rate and ratio: (lower, upper) as given, when there is an upper bound; else, and for other kinds, the plain
+    scale (None, None)."""
+    assert projection_bounds("ratio", 0.0, 1.0) == (0.0, 1.0)
+    assert projection_bounds("rate", None, 100.0) == (None, 100.0)
+    assert projection_bounds("rate", 0.0, None) == (None, None)
+    assert projection_bounds("rate", 0.0, np.nan) == (None, None)
+    assert projection_bounds("stock", 0.0, 100.0) == (None, None)
+
+
 def test_fuxin_hs_ger_above_100_is_accepted_and_meets_its_target(tmp_path, plan):
     extra = _obs(tmp_path, "hs_ger,2023,101.5,TEST: a value above 100 as the bureau may enter it,\n")
     frame = pd.read_csv(OBSERVED)
@@ -135,6 +161,26 @@ def test_the_judged_target_by_hand():
     assert judged_target(99.0, 1, "rate", 0.0, 100.0) == 99.0  # not at the bound
     assert judged_target(100.0, 1, "gross_ratio", 0.0, 150.0) == 100.0  # a gross ratio's 100 is no bound
     assert judged_target(100.0, -1, "rate", 0.0, 100.0) == 100.0  # 100 to come down to is not at the bound
+
+
+def test_the_judged_target_on_both_sides_of_the_bound():
+    """Only a share (kind rate) with the bound stated: at or beyond it, the bound ∓ AT_BOUND (0.05); just inside
+    it, the target itself."""
+    assert AT_BOUND == 0.05
+    up = [judged_target(t, 1, "rate", 0.0, 100.0) for t in (100.0, 100.01, 99.99)]
+    assert up == pytest.approx([99.95, 99.95, 99.99])
+    down = [judged_target(t, -1, "rate", 0.0, 100.0) for t in (0.0, -0.01, 0.01)]
+    assert down == pytest.approx([0.05, 0.05, 0.01])
+    assert judged_target(10.0, -1, "rate", 10.0, 110.0) == pytest.approx(10.05)  # the stated lower bound, not 0
+    assert judged_target(110.0, 1, "rate", 10.0, 110.0) == pytest.approx(109.95)
+    # at the other bound the direction decides: 0 to reach is not at the bound, nor is 100 to come down to
+    assert judged_target(0.0, 1, "rate", 0.0, 100.0) == 0.0
+    # no bound stated (None or NaN): the target itself
+    for bound in (None, np.nan):
+        assert judged_target(100.0, 1, "rate", 0.0, bound) == 100.0
+        assert judged_target(0.0, -1, "rate", bound, 100.0) == 0.0
+    # other kinds: the target itself, even at their bounds
+    assert judged_target(1.0, 1, "ratio", 0.0, 1.0) == 1.0 and judged_target(0.0, -1, "ratio", 0.0, 1.0) == 0.0
 
 
 @pytest.mark.parametrize(("value", "outcome"), [(100.0, "met"), (99.96, "met"), (99.95, "met"), (99.94, "not_met")])

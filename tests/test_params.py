@@ -1,13 +1,23 @@
 """Parameter files: the rules that need the plan (``Params.check_against``) and the paths a file gives
 (``params_from_mapping``), each boundary tested on both sides, each message in full (the fast suite: no run)."""
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from fuxin_analysis import load_plan
 from fuxin_analysis.errors import InputError
-from fuxin_analysis.run.params import Params, load_param_set, params_from_mapping
+from fuxin_analysis.present.explore import PlanChoice
+from fuxin_analysis.run import params as params_module
+from fuxin_analysis.run.params import (
+    DEFAULT_TITLE,
+    Params,
+    discover_plans,
+    load_param_set,
+    load_params,
+    params_from_mapping,
+)
 
 from .conftest import OBSERVED, PLAN_DIR
 
@@ -125,3 +135,150 @@ def test_a_valid_file_gives_the_notebook_parameters(tmp_path):
     assert nb["scenario_multipliers"] == [1.0, 2.5] and all(isinstance(m, float) for m in nb["scenario_multipliers"])
     assert nb["scenario_paces"] == {"hs_ger": 1.0} and isinstance(nb["scenario_paces"]["hs_ger"], float)
     assert nb["language"] == "both" and nb["scenario_through_year"] is None and nb["scenario_indicators"] == []
+
+
+def test_a_path_with_a_nul_character_is_named_with_its_key(tmp_path):
+    """A NUL character cannot be in a path: the message names the parameter file, the key and the value given."""
+    with pytest.raises(InputError) as info:
+        params_from_mapping({"plan_dir": "a\x00b"}, "p.yaml", tmp_path)
+    assert str(info.value) == ("p.yaml, field 'plan_dir': not a usable path (it contains a NUL character) "
+                               "(value: 'a\\x00b')")
+    with pytest.raises(InputError) as info:
+        _mapping(tmp_path, observations=[str(OBSERVED), "x\x00.csv"])
+    assert str(info.value) == ("p.yaml, field 'observations[1]': not a usable path (it contains a NUL character) "
+                               "(value: 'x\\x00.csv')")
+
+
+def test_a_key_of_the_wrong_type_is_named_with_the_file(tmp_path):
+    """Schema errors name the label they are given (the parameter file), the key and the value."""
+    with pytest.raises(InputError) as info:
+        params_from_mapping({"plan_dir": 5}, "p.yaml", tmp_path)
+    assert str(info.value) == "p.yaml, field 'plan_dir': Input should be a valid string (value: 5)"  # pydantic's words
+
+
+@pytest.mark.parametrize(("name", "make", "problem"), [
+    ("missing.csv", None, "observation file not found"),
+    ("folder", "dir", "is a folder, not a CSV file"),
+    ("notes.txt", "file", "an observation file must be a .csv file or an Excel workbook (.xlsx)"),
+])
+def test_a_refused_observation_path_in_full(tmp_path, name, make, problem):
+    """Each refusal of an observation path, as one whole line: file, key with its index, problem, the value given."""
+    if make == "dir":
+        (tmp_path / name).mkdir()
+    elif make == "file":
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        _mapping(tmp_path, observations=[name])
+    assert str(info.value) == f"p.yaml, field 'observations[0]': {problem} (value: '{name}')"
+
+
+def test_csv_and_xlsx_observations_are_accepted_in_any_case_of_suffix(tmp_path):
+    """.csv and .xlsx files (the suffix compared in lower case: Excel on Windows writes .XLSX) pass the path checks,
+    each made absolute against the base folder, in the order given."""
+    names = ["a.csv", "b.xlsx", "c.XLSX", "d.CSV"]
+    for name in names:
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    _, notebook = _mapping(tmp_path, observations=names)
+    assert notebook["observations"] == [str((tmp_path / n).resolve()) for n in names]
+
+
+def test_load_params_gives_the_validated_keys_and_the_notebook_parameters(tmp_path):
+    """``load_params``: the Params and the notebook's parameters of one file (paths absolute, defaults filled)."""
+    (tmp_path / "obs.csv").write_text("indicator_id,year,value,source,note\n", encoding="utf-8")
+    path = tmp_path / "p.yaml"
+    path.write_text(f'plan_dir: "{PLAN_DIR}"\nobservations: [obs.csv]\nas_of: 2022\nlanguage: zh\n'
+                    'scenario_indicators: [hs_ger]\nscenario_through_year: 2024\n', encoding="utf-8")
+    params, notebook = load_params(path)
+    assert isinstance(params, Params) and params.as_of == 2022 and params.observations == ["obs.csv"]
+    assert notebook == {
+        "plan_dir": str(PLAN_DIR), "observations": [str((tmp_path / "obs.csv").resolve())], "as_of": 2022,
+        "language": "zh", "title": DEFAULT_TITLE, "scenario_multipliers": [0.5, 1.0, 1.5],
+        "scenario_through_year": 2024, "scenario_indicators": ["hs_ger"], "scenario_paces": {}}
+    loaded = load_param_set(path)
+    assert loaded.params == params and loaded.notebook == notebook
+
+
+def test_errors_of_a_parameter_file_name_the_file(tmp_path):
+    """A parameter file's errors (schema, paths) name the file itself."""
+    path = tmp_path / "p.yaml"
+    path.write_text("plan_dir: nowhere\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_param_set(path)
+    assert str(info.value) == f"{path}, field 'plan_dir': plan folder not found (value: 'nowhere')"
+
+
+# ---- the explorer's plans --------------------------------------------------------------------------------------------
+
+def _plan_copy(root: Path, name: str, fixture: str) -> Path:
+    folder = root / "data" / "plans" / name
+    shutil.copytree(HERE / "plans" / fixture, folder)
+    return folder
+
+
+def _baselines_only(root: Path) -> Path:
+    """A plan folder whose only statement is a baseline (no target for the explorer to show)."""
+    folder = _plan_copy(root, "e_baselines", "share_at_bound")
+    text = (folder / "statements.csv").read_text(encoding="utf-8")
+    (folder / "statements.csv").write_text("\n".join(text.splitlines()[:2]) + "\n", encoding="utf-8")
+    (folder / "plan.yaml").write_text((folder / "plan.yaml").read_text(encoding="utf-8").replace(
+        'id: "share_at_bound"', 'id: "baselines_only"'), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A project folder: plans a (mini_plan), b (share_at_bound), c (one_indicator), a plan of baselines only, a
+    folder without plan.yaml and a stray file under data/plans; parameter files in params/ (default.yaml names plan
+    a, a.yaml and c.yaml plan b, b_broken.yaml a folder that is not there; notes.yml is not a parameter file)."""
+    root = tmp_path / "project"
+    a, b = _plan_copy(root, "a", "mini_plan"), _plan_copy(root, "b", "share_at_bound")
+    _plan_copy(root, "c", "one_indicator")
+    _baselines_only(root)
+    (root / "data" / "plans" / "empty_folder").mkdir()
+    (root / "data" / "plans" / "README.txt").write_text("x", encoding="utf-8")
+    obs = root / "obs"
+    obs.mkdir()
+    for name in ("y.csv", "x.csv", "w.csv", "v.csv"):
+        (obs / name).write_text("indicator_id,year,value,source,note\n", encoding="utf-8")
+    params = root / "params"
+    params.mkdir()
+    (params / "default.yaml").write_text(f'plan_dir: "{a}"\nobservations: ["{obs / "y.csv"}"]\n', encoding="utf-8")
+    (params / "a.yaml").write_text(f'plan_dir: "{b}"\nobservations: ["{obs / "x.csv"}"]\n', encoding="utf-8")
+    (params / "b_broken.yaml").write_text('plan_dir: "nowhere"\n', encoding="utf-8")
+    (params / "c.yaml").write_text(f'plan_dir: "{b}"\nobservations: ["{obs / "x.csv"}", "{obs / "w.csv"}"]\n',
+                                   encoding="utf-8")
+    (params / "notes.yml").write_text(f'plan_dir: "{a}"\nobservations: ["{obs / "v.csv"}"]\n', encoding="utf-8")
+    return root
+
+
+def test_discover_plans_offers_each_plan_with_its_observations(project):
+    """The plan of default.yaml first, then those of the other parameter files by file name, then the plan folders
+    no file names (by folder name); each plan's observation files once, in the order the files list them; a plan
+    without a target, a folder without plan.yaml and a stray file are not offered; a broken parameter file is
+    reported as a warning and the files after it are still read."""
+    obs = (project / "obs").resolve()
+    with pytest.warns(UserWarning) as caught:
+        plans = discover_plans(project)
+    broken = project / "params" / "b_broken.yaml"
+    assert [str(w.message) for w in caught] == [
+        f"explorer: {broken}, field 'plan_dir': plan folder not found (value: 'nowhere')"]
+    assert all(w.filename != params_module.__file__ for w in caught)  # attributed to the caller, not to params.py
+    folders = (project / "data" / "plans").resolve()
+    assert plans == {
+        "mini_plan": PlanChoice(folders / "a", (obs / "y.csv",)),
+        "share_at_bound": PlanChoice(folders / "b", (obs / "x.csv", obs / "w.csv")),
+        "one_indicator": PlanChoice(folders / "c", ()),
+    }
+    assert list(plans) == ["mini_plan", "share_at_bound", "one_indicator"]
+
+
+def test_discover_plans_without_parameter_files(tmp_path):
+    """No parameter file: every plan folder with a target is offered, by folder name, without observations."""
+    root = tmp_path / "project"
+    (root / "params").mkdir(parents=True)
+    _plan_copy(root, "z", "mini_plan")
+    _plan_copy(root, "y", "one_indicator")
+    folders = (root / "data" / "plans").resolve()
+    assert discover_plans(root) == {"one_indicator": PlanChoice(folders / "y", ()),
+                                    "mini_plan": PlanChoice(folders / "z", ())}
+    assert list(discover_plans(root)) == ["one_indicator", "mini_plan"]

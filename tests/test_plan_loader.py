@@ -3,6 +3,7 @@
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from fuxin_analysis import InputError, load_plan
@@ -162,3 +163,136 @@ def test_unknown_national_series_suggests_the_nearest(copy):
     _edit(copy / "comparable.csv", "hs_ger,hs_ger,", "hs_ger,hs_gers,")
     with pytest.raises(InputError, match="unknown national series.*did you mean 'hs_ger'"):
         load_plan(copy)
+
+
+# ---- a small HYPOTHETICAL plan (figures written for these tests, not observations of anything) -----------------------
+
+HYPO_YAML = """id: hypothetical
+name_zh: 测试计划
+name_en: Test plan (hypothetical)
+issuer: 测试 / test fixture
+period_start: 2021
+period_end: 2025
+baseline_year: 2020
+baseline_period: "2016-2020"
+source: "text.txt: HYPOTHETICAL sentences written for the test"
+source_file: text.txt
+"""
+HYPO_TEXT = ("【假设，仅供测试 HYPOTHETICAL, test only】教师平均工资收入水平不低于当地公务员平均工资水平。办事最多跑2次。"
+             "2020年辍学人数为0人。")
+HYPO_IND_HEADER = "indicator_id,name_zh,name_en,domain,unit,kind,direction,lower_bound,upper_bound\n"
+HYPO_INDICATORS = ("pay_ratio,教师工资与公务员工资之比,teacher pay to civil servant pay,teachers,ratio,ratio,increase,0,\n"
+                   "service_visits,办事跑动次数,visits per service,governance,count,stock,decrease,,5\n"
+                   "dropouts,辍学人数,dropouts,compulsory,persons,stock,decrease,0,\n")
+HYPO_ST_HEADER = ("statement_id,indicator_id,role,period_start,period_end,comparator,value,value_high,unit,"
+                  "source_section,source_quote,note\n")
+HYPO_STATEMENTS = ("t_pay_ratio_2025,pay_ratio,target,2025,2025,>=,1,,ratio,假设,"
+                   "教师平均工资收入水平不低于当地公务员平均工资水平,parity\n"
+                   "t_service_visits_2025,service_visits,target,2025,2025,<=,2,,count,假设,办事最多跑2次,\n"
+                   "b_dropouts_2020,dropouts,baseline,2020,2020,=,0,,persons,假设,2020年辍学人数为0人,\n")
+
+
+def _hypothetical(tmp_path, indicators=HYPO_IND_HEADER + HYPO_INDICATORS, statements=HYPO_ST_HEADER + HYPO_STATEMENTS):
+    folder = tmp_path / "hypothetical"
+    folder.mkdir(exist_ok=True)
+    for name, text in (("plan.yaml", HYPO_YAML), ("text.txt", HYPO_TEXT), ("indicators.csv", indicators),
+                       ("statements.csv", statements)):
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_parity_zero_and_a_missing_lower_bound_load(tmp_path):
+    """A ratio stated by 不低于 (parity, 1), a value of 0 at its lower bound, a count with only an upper bound: the
+    plan loads, with the source file plan.yaml names."""
+    plan = load_plan(_hypothetical(tmp_path))
+    assert plan.path == tmp_path / "hypothetical" and plan.source_text == HYPO_TEXT
+    assert plan.statements[["statement_id", "value"]].values.tolist() == [
+        ["t_pay_ratio_2025", 1.0], ["t_service_visits_2025", 2.0], ["b_dropouts_2020", 0.0]]
+    bounds = plan.indicators.set_index("indicator_id")[["lower_bound", "upper_bound"]]
+    assert bounds.loc["service_visits"].isna().tolist() == [True, False] and bounds.loc["service_visits", "upper_bound"] == 5
+
+
+def test_a_value_above_an_upper_bound_without_a_lower_bound(tmp_path):
+    """The bounds in the message: an empty lower bound stays empty."""
+    folder = _hypothetical(tmp_path, statements=HYPO_ST_HEADER + HYPO_STATEMENTS.replace(",<=,2,,count,", ",<=,6,,count,"))
+    with pytest.raises(InputError) as info:
+        load_plan(folder)
+    assert str(info.value) == (f"{folder / 'statements.csv'}, row 3, field 'value': outside the indicator's bounds "
+                               "[, 5] (value: 6)")
+
+
+def test_a_quote_not_in_the_named_source_file(tmp_path):
+    """The message names the source file plan.yaml gives (text.txt)."""
+    folder = _hypothetical(tmp_path, statements=HYPO_ST_HEADER + HYPO_STATEMENTS.replace("办事最多跑2次", "办事最多跑3次"))
+    with pytest.raises(InputError) as info:
+        load_plan(folder)
+    assert str(info.value) == (f"{folder / 'statements.csv'}, row 3, field 'source_quote': quote not found in the plan's "
+                               "text (text.txt) (value: '办事最多跑3次')")
+
+
+def test_optional_columns_may_be_left_out(tmp_path):
+    """indicators.csv without the bound columns and statements.csv without the note column load: no bounds (NaN,
+    float), empty notes; a statement may give no value (NaN)."""
+    indicators = "\n".join(",".join(line.split(",")[:7]) for line in (HYPO_IND_HEADER + HYPO_INDICATORS).splitlines())
+    statements = "\n".join(line.rsplit(",", 1)[0] for line in (HYPO_ST_HEADER + HYPO_STATEMENTS).splitlines())
+    statements = statements.replace(",<=,2,,count,", ",<=,,,count,")
+    plan = load_plan(_hypothetical(tmp_path, indicators=indicators + "\n", statements=statements + "\n"))
+    assert list(plan.indicators.columns) == ["indicator_id", "name_zh", "name_en", "domain", "unit", "kind", "direction",
+                                             "lower_bound", "upper_bound"]
+    assert plan.indicators[["lower_bound", "upper_bound"]].isna().all().all()
+    assert [str(plan.indicators[c].dtype) for c in ("lower_bound", "upper_bound")] == ["float64", "float64"]
+    assert plan.statements["note"].tolist() == ["", "", ""]
+    assert plan.statements["value"].tolist()[0] == 1.0 and pd.isna(plan.statements["value"].tolist()[1])
+    assert {c: str(plan.statements[c].dtype) for c in ("period_start", "period_end", "value", "value_high")} == {
+        "period_start": "int64", "period_end": "int64", "value": "float64", "value_high": "float64"}
+
+
+def test_statements_joined_with_their_indicators(tmp_path):
+    """statements_long: every statement column, then the indicator's names, domain, kind, direction and bounds;
+    baselines() and targets() split it by role, each indexed from 0."""
+    plan = load_plan(_hypothetical(tmp_path))
+    columns = ["statement_id", "indicator_id", "role", "period_start", "period_end", "comparator", "value",
+               "value_high", "unit", "source_section", "source_quote", "note", "name_zh", "name_en", "domain", "kind",
+               "direction", "lower_bound", "upper_bound"]
+    long = plan.statements_long()
+    assert list(long.columns) == columns and list(long["statement_id"]) == [
+        "t_pay_ratio_2025", "t_service_visits_2025", "b_dropouts_2020"]
+    assert long[["name_en", "domain", "kind", "direction"]].values.tolist() == [
+        ["teacher pay to civil servant pay", "teachers", "ratio", "increase"],
+        ["visits per service", "governance", "stock", "decrease"], ["dropouts", "compulsory", "stock", "decrease"]]
+    assert long["name_zh"].tolist() == ["教师工资与公务员工资之比", "办事跑动次数", "辍学人数"]
+    assert long["lower_bound"].tolist()[::2] == [0.0, 0.0] and long["upper_bound"].tolist()[1] == 5.0
+    base, targets = plan.baselines(), plan.targets()
+    assert list(base.columns) == columns and list(targets.columns) == columns
+    assert (list(base.index), list(base["statement_id"])) == ([0], ["b_dropouts_2020"])
+    assert (list(targets.index), list(targets["statement_id"])) == ([0, 1], ["t_pay_ratio_2025", "t_service_visits_2025"])
+
+
+def test_a_national_series_of_several_units_is_named_with_all(tmp_path, monkeypatch):
+    """A national series published in several units: the message lists them sorted, joined by '/'."""
+    from fuxin_analysis.data import reference
+
+    monkeypatch.setattr(reference, "national_units", lambda: {"mixed_series": {"persons", "percent"}})
+    folder = _hypothetical(tmp_path)
+    (folder / "comparable.csv").write_text("indicator_id,national_indicator_id,note\ndropouts,mixed_series,x\n"
+                                           "pay_ratio,mixed_series,y\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_plan(folder)
+    assert str(info.value) == (f"{folder / 'comparable.csv'}, row 3, field 'national_indicator_id': the indicator's unit "
+                               "'ratio' differs from the national series' unit 'percent/persons' (value: 'mixed_series')")
+
+
+def test_statements_long_keeps_one_row_per_statement(tmp_path):
+    """The join is one row per statement (docstring): a statement whose indicator row is missing from a Plan built by
+    hand is kept (its indicator columns empty), and an indicator table with an id twice is refused rather than
+    doubling statements."""
+    import dataclasses
+
+    plan = load_plan(_hypothetical(tmp_path))
+    without = dataclasses.replace(plan, indicators=plan.indicators[plan.indicators["indicator_id"] != "pay_ratio"])
+    long = without.statements_long()
+    assert list(long["statement_id"]) == ["t_pay_ratio_2025", "t_service_visits_2025", "b_dropouts_2020"]
+    assert long[["name_en", "kind"]].iloc[0].isna().all()
+    twice = dataclasses.replace(plan, indicators=pd.concat([plan.indicators, plan.indicators.iloc[:1]]))
+    with pytest.raises(pd.errors.MergeError):
+        twice.statements_long()

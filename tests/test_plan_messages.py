@@ -20,8 +20,8 @@ CASES = {
     "duplicate": ("statements.csv", S + K + K,
                   "statements.csv, row 3, field 'statement_id': duplicate id (first in row 2) (value: 'kg_ger_2025')"),
     "unknown": ("statements.csv", S + K.replace(",kg_ger,", ",kg_gr,"),
-                "statements.csv, row 2, field 'indicator_id': unknown indicator (value: 'kg_gr'); did you mean "
-                "'kg_ger'?"),
+                ("statements.csv, row 2, field 'indicator_id': unknown indicator (value: 'kg_gr'); did you mean "
+                "'kg_ger'?")),
     "unit": ("statements.csv", S + K.replace(",percent,", ",persons,"),
              "statements.csv, row 2, field 'unit': unit differs from the indicator's unit 'percent' (value: 'persons')"),
     "above": ("statements.csv", S + K.replace(",95,,", ",130,,"),
@@ -33,19 +33,84 @@ CASES = {
     "a stock below 0": ("statements.csv", S + STOCK,
                         "statements.csv, row 2, field 'value': outside the indicator's bounds [0, ] (value: -5)"),
     "no statements": ("statements.csv", S, "statements.csv: no statements"),
-    "no indicators": ("indicators.csv", "indicator_id,name_zh,name_en,domain,unit,kind,direction,lower_bound,"
-                                        "upper_bound\n", "indicators.csv: no indicators"),
+    "no indicators": ("indicators.csv", ("indicator_id,name_zh,name_en,domain,unit,kind,direction,lower_bound,"
+                                        "upper_bound\n"), "indicators.csv: no indicators"),
     "comparable, unknown indicator": ("comparable.csv", C + "zzzz,preschool_ger,x\n",
-                                      "comparable.csv, row 2, field 'indicator_id': unknown indicator (value: 'zzzz'); "
-                                      "the plan's indicators are in indicators.csv"),
+                                      ("comparable.csv, row 2, field 'indicator_id': unknown indicator (value: 'zzzz'); "
+                                      "the plan's indicators are in indicators.csv")),
     "comparable, unknown series": ("comparable.csv", C + "kg_ger,zzzz,x\n",
-                                   "comparable.csv, row 2, field 'national_indicator_id': unknown national series "
+                                   ("comparable.csv, row 2, field 'national_indicator_id': unknown national series "
                                    "(value: 'zzzz'); the national series are those of "
-                                   "data/reference/national_moe_bulletins.csv and national_14th_targets.csv"),
+                                   "data/reference/national_moe_bulletins.csv and national_14th_targets.csv")),
     "comparable, twice": ("comparable.csv", C + "kg_ger,preschool_ger,x\nkg_ger,preschool_ger,y\n",
-                          "comparable.csv, row 3, field 'indicator_id': duplicate indicator (first in row 2): an "
-                          "indicator is compared with one national series (value: 'kg_ger')"),
+                          ("comparable.csv, row 3, field 'indicator_id': duplicate indicator (first in row 2): an "
+                          "indicator is compared with one national series (value: 'kg_ger')")),
     "comparable, once": ("comparable.csv", C + "kg_ger,preschool_ger,Same definition.\n", None),
+    "unknown, nothing close": ("statements.csv", S + K.replace(",kg_ger,", ",zzzz,"),
+                               ("statements.csv, row 2, field 'indicator_id': unknown indicator (value: 'zzzz'); add it "
+                               "to indicators.csv first")),
+    "a range's high above the bound": ("statements.csv", S + K.replace(",>=,95,,", ",range,95,130,"),
+                                       ("statements.csv, row 2, field 'value_high': outside the indicator's bounds "
+                                       "[0, 100] (value: 130)")),
+    "a baseline after the baseline year": ("statements.csv", S + K.replace(",target,2025,2025,", ",baseline,2021,2021,"),
+                                           ("statements.csv, row 2, field 'period_end': a baseline must end by the "
+                                           "baseline year 2020 (value: 2021)")),
+    "a baseline in the baseline year": ("statements.csv", S + K.replace(",target,2025,2025,", ",baseline,2020,2020,"),
+                                        None),
+    "a target in the baseline year": ("statements.csv", S + K.replace(",target,2025,2025,", ",target,2020,2020,"),
+                                      ("statements.csv, row 2, field 'period_end': a target year must come after the "
+                                      "baseline year 2020 (value: 2020)")),
+    "a target the year after": ("statements.csv", S + K.replace(",target,2025,2025,", ",target,2021,2021,"), None),
+    "quote not in the text": ("statements.csv", S + K.replace("95%以上", "96%以上"),
+                              ("statements.csv, row 2, field 'source_quote': quote not found in the plan's text "
+                              "(source.txt) (value: '学前三年毛入园率达到 96%以上')")),
+    "value not in its quote": ("statements.csv", S + K.replace(",95,,", ",96,,"),
+                               "statements.csv, row 2, field 'value': value is not a number the quote states (value: 96)"),
+    "a range's high not in its quote": ("statements.csv", S + "top_2021_2025,top_voc_schools,target,2021,2025,range,1,3,"
+                                        "schools,二（三）,建设 1-2 所具有示范引领作用的高水平现代化职业学校,\n",
+                                        ("statements.csv, row 2, field 'value_high': value is not a number the quote "
+                                        "states (value: 3)")),
+    "indicator twice": ("indicators.csv", ("indicator_id,name_zh,name_en,domain,unit,kind,direction,lower_bound,"
+                                          "upper_bound\nkg_ger,学前三年毛入园率,preschool GER,preschool,percent,rate,"
+                                          "increase,0,100\nkg_ger,学前三年毛入园率,preschool GER,preschool,percent,rate,"
+                                          "increase,0,100\n"),
+                        "indicators.csv, row 3, field 'indicator_id': duplicate id (first in row 2) (value: 'kg_ger')"),
+    "a name the chart cannot show": ("indicators.csv", (MINI / "indicators.csv").read_text(encoding="utf-8").replace(
+        "学前三年毛入园率", "学前\u200b三年毛入园率"),
+        ("indicators.csv, row 2, field 'name_zh': the character U+200B (ZERO WIDTH SPACE) is a control or format "
+        "character, which charts do not show: remove it (value: '学前\\u200b三年毛入园率')")),
+    "an English name the chart cannot show": ("indicators.csv", (MINI / "indicators.csv").read_text(encoding="utf-8")
+                                              .replace("preschool gross", "preschool\u200b gross"),
+                                              ("indicators.csv, row 2, field 'name_en': the character U+200B (ZERO WIDTH "
+                                              "SPACE) is a control or format character, which charts do not show: "
+                                              "remove it (value: 'preschool\\u200b gross enrolment rate')")),
+    "a year written as a decimal": ("statements.csv", S + K.replace(",2025,2025,", ",2025.0,2025,"),
+                                    ("statements.csv, row 2, field 'period_start': a year must be four digits, e.g. 2023 "
+                                    "(value: '2025.0')")),
+    "a year with spaces around it": ("statements.csv", S + K.replace(",2025,2025,", ", 2025 ,2025,"), None),
+    "plan.yaml: a year as a number with decimals": ("plan.yaml", (MINI / "plan.yaml").read_text(encoding="utf-8")
+                                                    .replace("period_start: 2021", "period_start: 2021.0"),
+                                                    ("plan.yaml, field 'period_start': a year must be a whole number "
+                                                    "written as four digits, e.g. 2023 (value: 2021)")),
+    "plan.yaml: a year as a boolean": ("plan.yaml", (MINI / "plan.yaml").read_text(encoding="utf-8")
+                                       .replace("period_start: 2021", "period_start: yes"),
+                                       ("plan.yaml, field 'period_start': a year must be a whole number written as four "
+                                       "digits, e.g. 2023 (value: True); YAML reads unquoted yes/no/on/off/true/false as "
+                                       "a boolean: put the value in quotes")),
+    "plan.yaml: years out of order": ("plan.yaml", (MINI / "plan.yaml").read_text(encoding="utf-8")
+                                      .replace("period_start: 2021", "period_start: 2020"),
+                                      ("plan.yaml: years out of order: need baseline_period start <= end = baseline_year "
+                                      "< period_start <= period_end")),
+    "comparable, an indicator misspelt": ("comparable.csv", C + "kg_gr,preschool_ger,x\n",
+                                          ("comparable.csv, row 2, field 'indicator_id': unknown indicator (value: "
+                                          "'kg_gr'); did you mean 'kg_ger'?")),
+    "comparable, a series misspelt": ("comparable.csv", C + "kg_ger,preschool_gr,x\n",
+                                      ("comparable.csv, row 2, field 'national_indicator_id': unknown national series "
+                                      "(value: 'preschool_gr'); did you mean 'preschool_ger'?")),
+    "comparable, another unit": ("comparable.csv", C + "college_students,preschool_ger,x\n",
+                                 ("comparable.csv, row 2, field 'national_indicator_id': the indicator's unit 'persons' "
+                                 "differs from the national series' unit 'percent' (value: 'preschool_ger')")),
+    "comparable, header only": ("comparable.csv", C, None),
 }
 
 
@@ -58,8 +123,11 @@ def test_each_refusal_in_full(tmp_path, case):
     if expected is None:  # the other side of the boundary: accepted
         plan = load_plan(folder)
         if name == "comparable.csv":
-            assert plan.comparable.to_dict("records") == [
-                {"indicator_id": "kg_ger", "national_indicator_id": "preschool_ger", "note": "Same definition."}]
+            assert list(plan.comparable.columns) == ["indicator_id", "national_indicator_id", "note"]
+            assert plan.comparable.to_dict("records") == ([] if text == C else [
+                {"indicator_id": "kg_ger", "national_indicator_id": "preschool_ger", "note": "Same definition."}])
+        else:
+            assert list(plan.statements["statement_id"]) == [text.splitlines()[-1].split(",")[0]]
         return
     with pytest.raises(InputError) as info:
         load_plan(folder)

@@ -11,11 +11,14 @@ import numpy as np
 import pytest
 
 from fuxin_analysis.methods.progress import (
+    ProgressWarning,
     cagr,
     flow_progress,
     level_progress,
+    meets,
     status_from_ratio,
     target_direction,
+    trend_from_share,
 )
 
 CAGR_REQ = 1.2 ** 0.2 - 1  # 0.0371372
@@ -76,6 +79,9 @@ def test_maintain_target_holds_then_falls():
     assert fell["status"] == "deterioration"
     assert fell["observed_annual_change"] == pytest.approx(-0.25)  # (98.5 − 99)/2
     assert fell["trend_status"] == "decreasing"
+    # no ratio either way: R would divide by CAGR_req = 0, so the column is empty (NaN, not None)
+    assert np.isnan(held["cagr_ratio"]) and np.isnan(fell["cagr_ratio"])
+    assert held["required_annual_change"] == 0 and held["observed_annual_change"] == 0
 
 
 def test_lower_is_better_target():
@@ -111,7 +117,11 @@ def test_single_observation():
 
 
 def test_opposite_signs_not_available():
-    assert level_progress(2020, 5, 2022, -1, 2025, 10, 1)["status"] == "not_available"
+    out = level_progress(2020, 5, 2022, -1, 2025, 10, 1)
+    assert out["status"] == "not_available" and np.isnan(out["cagr_ratio"])
+    # the SDSN trend still has its linear paces: required (10 − 5)/5 = 1, observed (−1 − 5)/2 = −3 → decreasing
+    assert (out["required_annual_change"], out["observed_annual_change"]) == (1, -3)
+    assert out["trend_status"] == "decreasing"
 
 
 def test_status_thresholds_edges():
@@ -279,3 +289,146 @@ def test_an_equal_target_on_a_decreasing_indicator_is_met_at_or_below():
     assert (part["status"], part["trend_status"]) == ("moderate_progress", "moderately_improving")
     worse = level_progress(2020, 4, 2023, 5, 2025, 2, d)
     assert (worse["status"], worse["trend_status"]) == ("deterioration", "decreasing")
+
+
+# ---- the tolerance of "meets", the signs of the base and the current value, the rarer branches ---------------------
+
+@pytest.mark.parametrize(("value", "target", "direction", "met"), [
+    # slack = 1e-9 × max(1, |target|): 1e-9 for a target of 0 (or below 1 in size), 1e-6 for a target of 1000
+    (-1e-9, 0.0, 1, True), (-1.5e-9, 0.0, 1, False), (-2e-9, 0.0, 1, False),  # at the slack, half past, past it
+    (1e-9, 0.0, -1, True), (1.5e-9, 0.0, -1, False),
+    (0.5 - 0.9e-9, 0.5, 1, True), (0.5 - 1.5e-9, 0.5, 1, False),  # a target below 1 keeps the absolute 1e-9
+    (1000 - 5e-7, 1000.0, 1, True), (1000 - 2e-6, 1000.0, 1, False),  # relative: 1e-9 × 1000 = 1e-6
+    (1000 + 5e-7, 1000.0, -1, True), (1000 + 2e-6, 1000.0, -1, False),
+    (60.0, 60.0, 1, True), (60.0, 60.0, -1, True), (61.0, 60.0, -1, False), (59.0, 60.0, 1, False),
+])
+def test_meets_forgives_one_billionth_of_the_target(value, target, direction, met):
+    """At or above (d = +1) / at or below (d = −1) the target, forgiving 1e-9 × max(1, |target|): exactly at that
+    slack is met, past it is not."""
+    assert meets(value, target, direction) is met
+
+
+def test_status_and_trend_of_a_missing_ratio():
+    """No ratio (None, or NaN as a float or a numpy float) is 'not_available' unless the target is achieved."""
+    for missing in (None, float("nan"), np.float64("nan")):
+        assert status_from_ratio(missing, False) == "not_available"
+        assert trend_from_share(missing, False) == "not_available"
+        assert status_from_ratio(missing, True) == "target_achieved"
+        assert trend_from_share(missing, True) == "on_track"
+
+
+def test_zero_base_and_zero_target_warnings_say_so_in_full():
+    """The warnings are ProgressWarnings with the whole message; without a label the message starts with ': '."""
+    with pytest.warns(ProgressWarning) as record:
+        level_progress(2020, 0, 2022, 4, 2025, 10, 1)
+    assert [(w.category, str(w.message)) for w in record] == [
+        (ProgressWarning, ": base value is zero; 0.001 used instead (Open SDG rule)")]
+    with pytest.warns(ProgressWarning) as record:
+        level_progress(2020, 4, 2022, 2, 2025, 0, -1, label="t_dropout_2025")
+    assert [(w.category, str(w.message)) for w in record] == [
+        (ProgressWarning, "t_dropout_2025: target is zero; 0.001 used instead (Open SDG rule)")]
+
+
+def test_a_current_value_of_zero_is_a_real_value_not_a_change_of_sign():
+    """Base 5 (2020), 0 in 2022, target 10 (2025): 0 is not of the opposite sign, so R is computed:
+    CAGR_obs = (0/5)^(1/2) − 1 = −1, CAGR_req = 2^(1/5) − 1 = 0.148698, R = −1/0.148698 = −6.72502 → deterioration;
+    SDSN: observed (0 − 5)/2 = −2.5 a year → decreasing."""
+    out = level_progress(2020.0, 5.0, 2022.0, 0.0, 2025.0, 10.0, 1)
+    assert out["cagr_ratio"] == pytest.approx(-6.725024, abs=1e-6)
+    assert (out["status"], out["trend_status"]) == ("deterioration", "decreasing")
+    assert out["observed_annual_change"] == -2.5 and out["required_annual_change"] == 1.0
+
+
+def test_a_base_below_one_and_a_negative_current_value_are_of_opposite_signs():
+    """Base 0.5, current −1: opposite signs, whatever the size of the base → no ratio."""
+    out = level_progress(2020.0, 0.5, 2022.0, -1.0, 2025.0, 2.0, 1)
+    assert out["status"] == "not_available" and np.isnan(out["cagr_ratio"])
+
+
+def test_a_negative_base_flips_the_sign_of_the_ratio():
+    """Base −4 (2020), −2 in 2022, target −1 (2025), higher is better. CAGR_obs = (−2/−4)^(1/2) − 1 = −0.2928932,
+    CAGR_req = (−1/−4)^(1/5) − 1 = −0.2421417; R = sign(−1) × d(+1) × −0.2928932/0.2421417 = 1.2095942 →
+    substantial progress. SDSN: required (−1 + 4)/5 = 0.6, observed (−2 + 4)/2 = 1 a year → on track."""
+    out = level_progress(2020.0, -4.0, 2022.0, -2.0, 2025.0, -1.0, 1)
+    assert out["cagr_ratio"] == pytest.approx(1.2095942, abs=1e-7)
+    assert (out["status"], out["trend_status"]) == ("substantial_progress", "on_track")
+
+
+@pytest.mark.parametrize(("current", "status", "ratio"), [
+    # base −4 (2020), target −8 by 2025, lower is better (d = −1); CAGR_req = (−8/−4)^(1/5) − 1 = 0.148698
+    # 0 in 2022: CAGR_obs = (0/−4)^(1/2) − 1 = −1; R = (−1)(−1)(−1)/0.148698 = −6.72502 → deterioration
+    (0.0, "deterioration", -6.725024),
+    # 0.5 in 2022 is of the opposite sign to −4 → no ratio
+    (0.5, "not_available", None),
+])
+def test_a_negative_base_reaching_zero_or_crossing_it(current, status, ratio):
+    out = level_progress(2020.0, -4.0, 2022.0, current, 2025.0, -8.0, -1)
+    assert out["status"] == status
+    if ratio is None:
+        assert np.isnan(out["cagr_ratio"])
+    else:
+        assert out["cagr_ratio"] == pytest.approx(ratio, abs=1e-6)
+    assert out["trend_status"] == "decreasing"  # it rose, against a target below it
+
+
+def test_a_required_growth_of_exactly_one_is_an_ordinary_ratio():
+    """Base 10 (2020), target 20 in 2021: CAGR_req = 20/10 − 1 = 1 exactly; 15 in 2021: CAGR_obs = 0.5, R = 0.5 →
+    limited progress (0 ≤ R < 0.6). SDSN: required 10 a year, observed 5: share 0.5 → moderately improving."""
+    out = level_progress(2020.0, 10.0, 2021.0, 15.0, 2021.0, 20.0, 1)
+    assert out["cagr_ratio"] == 0.5
+    assert (out["status"], out["trend_status"]) == ("limited_progress", "moderately_improving")
+
+
+@pytest.mark.parametrize(("current", "trend", "status"), [
+    # base 50 (2020), target 60 (2025): required 2 a year; CAGR_req = 0.0371372
+    (52.0, "moderately_improving", "limited_progress"),  # (52 − 50)/2 = 1 a year = 50% exactly; R = 0.53326
+    (51.9, "stagnating", "limited_progress"),  # 0.95 a year = 47.5%; R = 0.50685
+    (50.0, "stagnating", "limited_progress"),  # no change: share 0 (not a decrease), R = 0 (limited, not worse)
+])
+def test_sdsn_half_pace_and_no_change_through_level_progress(current, trend, status):
+    out = level_progress(2020.0, 50.0, 2022.0, current, 2025.0, 60.0, 1)
+    assert (out["trend_status"], out["status"]) == (trend, status)
+
+
+def test_flow_without_amounts_has_every_key_and_only_the_required_pace():
+    """No yearly amount: the required pace (300/5 = 60) is known, everything else empty, and no warning."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = flow_progress(np.array([]), np.array([]), 2021, 2025, 300, "flow_total")
+    assert list(out) == ["required_annual_change", "observed_annual_change", "cagr_ratio", "latest_year",
+                         "latest_value", "status", "trend_status"]
+    assert out["required_annual_change"] == 60
+    assert all(np.isnan(out[k]) for k in ("observed_annual_change", "cagr_ratio", "latest_year", "latest_value"))
+    assert (out["status"], out["trend_status"]) == ("not_available", "not_available")
+
+
+def test_a_yearly_average_needs_its_target_every_year():
+    """flow_per_year, at least 10,000 a year: the pace required is 10,000 (not 10,000/5); the pace observed is the
+    average, (6,000 + 8,000)/2 = 7,000, and its latest value too."""
+    out = flow_progress(np.array([2021, 2022]), np.array([6000.0, 8000.0]), 2021, 2025, 10000, "flow_per_year")
+    assert out["required_annual_change"] == 10000
+    assert out["observed_annual_change"] == 7000 and out["latest_value"] == 7000 and out["latest_year"] == 2022
+
+
+def test_every_year_observed_gives_no_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = flow_progress(np.array([2021, 2022, 2023]), np.array([60.0, 60.0, 60.0]), 2021, 2025, 300,
+                            "flow_total")
+    assert out["cagr_ratio"] == pytest.approx(1.0)  # (180/300)/(3/5)
+
+
+def test_gap_warning_in_full():
+    """The gap warning is a ProgressWarning naming the years missing and the years looked at."""
+    with pytest.warns(ProgressWarning) as record:
+        flow_progress(np.array([2021, 2024]), np.array([50.0, 70.0]), 2021, 2025, 300, "flow_total")
+    assert [(w.category, str(w.message)) for w in record] == [
+        (ProgressWarning, (": 2 year(s) without an observation in 2021–2024; the total so far counts only the "
+                           "years observed"))]
+
+
+def test_a_yearly_average_met_within_the_tolerance_is_on_track():
+    """A yearly average of at least 0.5: 0.5 − 0.9e-9 meets it (slack 1e-9), so it is achieved and on track, although
+    P = 0.9999999982 is below the on-track share 1 − 1e-9."""
+    out = flow_progress(np.array([2021]), np.array([0.5 - 0.9e-9]), 2021, 2025, 0.5, "flow_per_year")
+    assert (out["status"], out["trend_status"]) == ("target_achieved", "on_track")

@@ -59,3 +59,32 @@ def test_quote_ignores_whitespace_and_line_breaks():
     assert quote_in_source("2所省级中等职业教育改革发展示范校", source)
     assert not quote_in_source("3所省级", source)
     assert not quote_in_source("   ", source)
+
+
+def test_an_even_ratio_is_a_half():
+    """a:b with a = b is the share 100·a/(a+b) = 50 (only 0:0, a sum of 0, gives no share)."""
+    assert stated_numbers("男女比例 1:1") == {Decimal(1), Decimal(50)}  # the digits 1 and 1, and 100·1/2
+    assert stated_numbers("0:0") == {Decimal(0)}  # 0/(0+0) has no value: only the digit 0
+
+
+def test_parity_needs_a_parity_word():
+    """A ratio's parity (1) is read only from 不低于 / 不少于: a sentence with neither states no 1."""
+    assert not value_is_stated(1, "教师平均工资收入水平高于当地公务员平均工资水平", "ratio")
+    assert value_is_stated(1, "教师人数不少于当地标准", "ratio")
+    assert stated_numbers("教师平均工资收入水平高于当地公务员平均工资水平", "ratio") == set()
+
+
+@pytest.mark.parametrize(("value", "stated"), [
+    (1.000000001, True),    # |1.000000001 − 1| = 1e-9 = 1e-9 × 1: at the tolerance, accepted
+    (0.999999999, True),    # the same distance below
+    (1.000000002, False),   # 2e-9 > 1e-9: just outside
+    (0.999999998, False),
+])
+def test_value_is_stated_within_one_billionth(value, stated):
+    assert value_is_stated(value, "建成 1 所", None) is stated
+
+
+def test_zero_is_stated_by_a_zero():
+    """A stated 0 matches the value 0 exactly (the relative tolerance of 0 is 0: only equality counts)."""
+    assert value_is_stated(0, "欠薪清零，余额为 0 元", None)
+    assert not value_is_stated(1e-12, "欠薪清零，余额为 0 元", None)

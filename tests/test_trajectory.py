@@ -95,7 +95,7 @@ def test_no_logistic_path_is_an_empty_float_column():
 
 
 # With eps = 0.001 a share at or beyond the range's ends counts as 0.001 (logit −6.9068 = ln(1/999)) or 0.999.
-# Halfway from there to the middle (share 0.5, logit 0): logit −3.4539, odds (1/999)^0.5 = 1/31.607,
+# Halfway from there to the middle (share 0.5, logit 0): logit −3.4534, odds (1/999)^0.5 = 1/31.607,
 # share 1/32.607 = 0.030668 → 3.0668 of 100; symmetrically 96.9332.
 LOW_HALF, HIGH_HALF = 100 / (1 + 999 ** 0.5), 100 - 100 / (1 + 999 ** 0.5)
 
