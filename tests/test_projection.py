@@ -215,6 +215,18 @@ def test_scatter_exactly_at_the_rounding_threshold_is_noise():
     assert above.high - above.value == pytest.approx(T90_2DF * math.sqrt(2 * up * up * 3.5), rel=1e-6)
 
 
+def test_the_ols_slope_keeps_its_precision_at_a_high_level():
+    """The slope is Σ(x − x̄)(z − z̄)/Sxx, on deviations from the means, so a level of 10⁹ (a country's pupils) costs
+    no precision. x = 0, 1, 4 and z = 10⁹ + (3000, 0, 2000): x̄ = 5/3, deviations −5/3, −2/3, 7/3 (Sxx = 78/9 = 26/3);
+    z deviations 4000/3, −5000/3, 1000/3 → Sxy = (−20000 + 10000 + 7000)/9 = −1000/3 → slope −1000/26 = −38.461538;
+    intercept 10⁹ + 5000/3 + (1000/26)(5/3) = 10⁹ + 1730.769231."""
+    from fuxin_analysis.methods.projection import _Line
+
+    line = _Line.fit(np.array([0.0, 1.0, 4.0]), np.array([1e9 + 3000, 1e9, 1e9 + 2000]))
+    assert line.b == pytest.approx(-1000 / 26, rel=1e-13)
+    assert line.a == pytest.approx(1e9 + 5000 / 3 + (1000 / 26) * (5 / 3), rel=1e-15)
+
+
 def test_no_observation_no_total():
     p = project_total([], [], 2021, 2025)
     assert np.isnan(p.value) and p.n == 0 and p.model == "none"
@@ -568,8 +580,6 @@ def test_interval_ranks_by_sample_size(n, ranks):
     assert cal.bounds(0.0, 3) == (float(ranks[0]), float(ranks[1]))
 
 
-@pytest.mark.xfail(strict=True, reason="bug: (n + 1)(1 − level)/2 is computed in floats: for n = 29, "
-                                       "30 × (1 − 0.8)/2 = 2.9999999999999996, floor 2, not the rank ⌊3⌋ = 3")
 def test_interval_rank_when_n_plus_one_is_a_multiple_of_ten():
     """n = 29 errors 1…29: ranks ⌊30 × 0.1⌋ = 3 and ⌈30 × 0.9⌉ = 27 → the interval (3, 27)."""
     cal = Calibration("drift", {1: np.arange(1, 30, dtype=float)}, scaled=False)
@@ -720,7 +730,7 @@ def test_the_two_point_interval_is_around_its_own_point():
     assert p.high == pytest.approx(100 * _expit(_logit(0.9) + 0.19 * step), rel=1e-12)
     # need (logit 0.95 − logit 0.9)/0.423649 = (2.944439 − 2.197225)/0.423649 = 1.7638 steps: no error reaches it
     assert p.probability_met == pytest.approx(1 / 22)
-    assert p.model == "line through the last two points, conformal 80% interval"
+    assert (p.model, p.n) == ("line through the last two points, conformal 80% interval", 3)
 
 
 def test_calibration_of_another_method_is_refused_with_its_message():

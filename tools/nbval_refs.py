@@ -14,6 +14,8 @@ and the suite says to run ``make nbval-refs`` again; then review the diff of the
 
 from __future__ import annotations
 
+import configparser
+import re
 import sys
 from pathlib import Path
 
@@ -29,6 +31,7 @@ PARAMETERS = {
     "as_of": 2025,
     "language": "both",
 }
+SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
 CHECK, IGNORE = "nbval-check-output", "nbval-ignore-output"
 IMAGES = ("image/png", "image/jpeg")
 
@@ -38,6 +41,21 @@ def declared(nb: nbformat.NotebookNode) -> set[str]:
     cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
     return {line.split("=")[0].strip() for line in cell.source.splitlines()
             if "=" in line and not line.lstrip().startswith("#")}
+
+
+def sanitizers() -> list[tuple[re.Pattern[str], str]]:
+    """nbval's sanitizers (:data:`SANITIZE`), applied to the copies too, so that writing them again changes only
+    what a notebook shows (not a styled table's random id)."""
+    config = configparser.ConfigParser()
+    config.read(SANITIZE, encoding="utf-8")
+    return [(re.compile(config[s]["regex"]), config[s]["replace"]) for s in config.sections()]
+
+
+def _sanitized(value: object, rules: list[tuple[re.Pattern[str], str]]) -> object:
+    if isinstance(value, str):
+        for pattern, replace in rules:
+            value = pattern.sub(replace, value)
+    return value
 
 
 def numbered() -> list[Path]:
@@ -65,6 +83,14 @@ def reference(source: Path) -> nbformat.NotebookNode:
         else:  # run, not compared (nbval does not compare pixels)
             cell.outputs = []
     out.metadata.pop("papermill", None)
+    rules = sanitizers()
+    for i, cell in enumerate(out.cells):
+        cell["id"] = f"cell-{i}"  # papermill gives its injected cell a random id
+        for output in cell.get("outputs", []):
+            for mime, value in output.get("data", {}).items():
+                output["data"][mime] = _sanitized(value, rules)
+            if "text" in output:
+                output["text"] = _sanitized(output["text"], rules)
     return out
 
 

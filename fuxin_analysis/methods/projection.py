@@ -26,7 +26,9 @@ comparison only: on real series it covered far fewer than 80% of outcomes.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -303,8 +305,11 @@ class Calibration:
         113:1094–1111), so that with exchangeable errors the interval holds at least ``level`` of outcomes."""
         e = self.errors[horizon]
         n = len(e)
-        lo_rank = max(int(np.floor((n + 1) * (1 - level) / 2)), 1)
-        hi_rank = min(int(np.ceil((n + 1) * (1 + level) / 2)), n)
+        # the ranks in exact arithmetic (the level as written, 0.8 = 4/5): in floats, 30 × (1 − 0.8)/2 is
+        # 2.9999999999999996, whose floor is 2, not 3
+        share = Fraction(repr(float(level)))
+        lo_rank = max(math.floor((n + 1) * (1 - share) / 2), 1)
+        hi_rank = min(math.ceil((n + 1) * (1 + share) / 2), n)
         low, high = e[lo_rank - 1], e[hi_rank - 1]
         unit = step if self.scaled else 1.0
         return z_hat + float(low) * unit, z_hat + float(high) * unit
