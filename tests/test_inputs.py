@@ -433,11 +433,13 @@ def test_a_control_character_is_a_one_line_error(tmp_path):
     assert _message(read_yaml_mapping, path).startswith(f"{path}: YAML syntax error at ")
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a YAML reader error (a control character) is reported as 'YAML syntax "
-                   "error at syntax error', without the character or its position")
 def test_a_control_character_is_named(tmp_path):
+    """"a: " then BEL (U+0007): the 4th character of line 1."""
     path = _yaml(tmp_path, "a: \x07\n")
-    assert "#x0007" in _message(read_yaml_mapping, path)
+    assert _message(read_yaml_mapping, path) == (f"{path}: YAML syntax error at line 1, column 4: unacceptable "
+                                                 "character #x0007 (special characters are not allowed)")
+    path = _yaml(tmp_path, "a: 1\nb: x\x07\n")  # line 2, after "b: x"
+    assert "at line 2, column 5: unacceptable character #x0007" in _message(read_yaml_mapping, path)
 
 
 def test_yaml_mapping_empty_or_not_a_mapping(tmp_path):

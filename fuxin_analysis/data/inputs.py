@@ -256,6 +256,11 @@ def read_yaml_mapping(path: str | Path) -> dict[str, Any]:
     text = read_text(path, MAX_YAML_BYTES)
     try:
         data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.reader.ReaderError as exc:  # a character YAML does not accept (a control character): where, which
+        before = text[:exc.position]
+        where = f"line {before.count(chr(10)) + 1}, column {exc.position - before.rfind(chr(10))}"
+        char = f"#x{exc.character:04x}" if isinstance(exc.character, int) else repr(exc.character)
+        raise InputError(path, f"YAML syntax error at {where}: unacceptable character {char} ({exc.reason})") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
