@@ -175,6 +175,28 @@ def test_the_plan_s_own_baseline_alone(plan):
         "status_en": "Target achieved", "outcome": "no_data"})
 
 
+def test_a_range_target_shows_both_ends_and_is_met_at_its_low_end(plan):
+    """1–2 high-level vocational schools over 2021–2025: the row keeps both ends; one school built (0 in 2021, 1 in
+    2022) meets it."""
+    row = _only_row(_variant(plan, "t_high_level_voc_schools_2021_2025"),
+                    [("high_level_voc_schools", 2021, 0, "test bulletin"),
+                     ("high_level_voc_schools", 2022, 1, "test bulletin")], as_of=2022)
+    assert (row["comparator"], row["target_value"], row["target_value_high"]) == ("range", 1.0, 2.0)
+    assert (row["status"], row["outcome"], row["probability_met"]) == ("target_achieved", "met", 1.0)
+
+
+def test_an_equal_target_on_an_indicator_to_decrease_is_met_at_or_below_it(plan):
+    """In-person visits (an indicator that should decrease) given '= 1' instead of '<= 1' (hypothetical): the
+    indicator's direction makes it lower-is-better, so 0 visits in 2025 meets it."""
+    def equal(st):
+        st.loc[st["statement_id"] == "t_service_visits_max_2025", "comparator"] = "="
+        return st
+    row = _only_row(_variant(plan, "t_service_visits_max_2025", statements=equal),
+                    [("service_visits_max", 2021, 3, "test bulletin"), ("service_visits_max", 2025, 0, "test bulletin")],
+                    today=date(2026, 1, 1))
+    assert (row["comparator"], row["status"], row["outcome"]) == ("=", "target_achieved", "met")
+
+
 def test_a_level_row_in_full(plan):
     """Students enrolled (a count, at least 10,000 in 2025, no baseline in the plan): 8,000 (2021), 8,400 (2022),
     9,000 (2023), judged in 2023 with the 'two_point' projection.
@@ -390,17 +412,14 @@ def test_the_history_pace_comes_from_the_latest_baseline_period(plan):
     assert row["pace_required_vs_history"] == pytest.approx(60 / 33, rel=1e-12)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: flow_progress ignores the direction of a '<=' total: a total over its "
-                                       "cap is 'target_achieved' / 'on_track' while its outcome is 'not_met'")
-def test_a_total_over_its_cap_is_not_achieved(plan):
-    """Weak schools renovated made 'at most 100 over 2021–2025' (hypothetical '<=' total): 60 + 50 = 110 by 2022 is
-    over the cap for good, which the outcome says (not met); the status must not say the target is achieved."""
+def test_a_cap_on_a_total_is_refused(plan):
+    """Weak schools renovated made 'at most 100 over 2021–2025' (hypothetical '<=' total): the progress methods
+    measure reaching an amount, so a cap is refused rather than scored as if reaching it were the aim (which showed
+    60 + 50 = 110 by 2022, over the cap, as 'target_achieved')."""
     def capped(st):
         st.loc[st["statement_id"] == "t_weak_schools_renovated_2021_2025", "comparator"] = "<="
         return st
     variant = _variant(plan, "t_weak_schools_renovated_2021_2025", statements=capped)
-    row = _only_row(variant, [("weak_schools_renovated", 2021, 60, "test bulletin"),
-                              ("weak_schools_renovated", 2022, 50, "test bulletin")], as_of=2022)
-    assert row["outcome"] == "not_met"
-    assert (row["status"], row["trend_status"]) != ("target_achieved", "on_track")
-    assert row["status"] != "target_achieved"
+    with pytest.raises(ValueError, match=r"^t_weak_schools_renovated_2021_2025: a total or yearly amount 'at most' "
+                                         r"\(a cap\) is not assessed$"):
+        assess(variant, _obs([("weak_schools_renovated", 2021, 60, "test bulletin")]), as_of=2021)

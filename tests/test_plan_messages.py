@@ -15,6 +15,8 @@ S = ("statement_id,indicator_id,role,period_start,period_end,comparator,value,va
 K = "kg_ger_2025,kg_ger,target,2025,2025,>=,95,,percent,二（三）,学前三年毛入园率达到 95%以上,\n"
 STOCK = "college_students_2025,college_students,target,2025,2025,=,-5,,persons,二（三）,阜新高专在校生达到 1 万人,\n"
 C = "indicator_id,national_indicator_id,note\n"
+TOP = ("top_voc_schools_2021_2025,top_voc_schools,target,2021,2025,range,1,2,schools,二（三）,"
+       "建设 1-2 所具有示范引领作用的高水平现代化职业学校,\n")
 
 CASES = {
     "duplicate": ("statements.csv", S + K + K,
@@ -111,7 +113,32 @@ CASES = {
                                  ("comparable.csv, row 2, field 'national_indicator_id': the indicator's unit 'persons' "
                                  "differs from the national series' unit 'percent' (value: 'preschool_ger')")),
     "comparable, header only": ("comparable.csv", C, None),
+    # a total over the period 'at most' (a cap) is refused; 'at least' and '=' on an increasing indicator are not
+    "a cap on a total": ("statements.csv", S + TOP.replace(",range,1,2,", ",<=,2,,"),
+                         ("statements.csv, row 2, field 'comparator': a total or yearly amount 'at most' (a cap) is not "
+                          "assessed: the progress methods measure reaching an amount (comparator '>=' or '=', on an "
+                          "indicator that increases) (value: '<=')")),
+    "at least a total": ("statements.csv", S + TOP.replace(",range,1,2,", ",>=,1,,"), None),
+    "a total reached": ("statements.csv", S + TOP.replace(",range,1,2,", ",=,2,,"), None),
 }
+TOP_DECREASING = "top_voc_schools,高水平现代化职业学校,high-level vocational schools,vocational,schools,flow_total,{},0,\n"
+
+
+@pytest.mark.parametrize(("direction", "refused"), [("decrease", True), ("increase", False)])
+def test_an_equal_total_on_a_decreasing_indicator_is_a_cap(tmp_path, direction, refused):
+    """'=' means 'at most' on an indicator that should decrease (progress.target_direction): refused for a total."""
+    folder = tmp_path / "plan"
+    shutil.copytree(MINI, folder)
+    ind = (folder / "indicators.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (folder / "indicators.csv").write_text("".join(ind[:3]) + TOP_DECREASING.format(direction), encoding="utf-8")
+    (folder / "statements.csv").write_text(S + TOP.replace(",range,1,2,", ",=,2,,"), encoding="utf-8")
+    if not refused:
+        assert list(load_plan(folder).statements["comparator"]) == ["="]
+        return
+    with pytest.raises(InputError) as info:
+        load_plan(folder)
+    assert str(info.value).startswith(f"{folder / 'statements.csv'}, row 2, field 'comparator': a total or yearly "
+                                      "amount 'at most' (a cap) is not assessed")
 
 
 @pytest.mark.parametrize("case", list(CASES))

@@ -333,6 +333,11 @@ def _check_statement(
     if st.unit != ind.unit:
         raise InputError(path, f"unit differs from the indicator's unit '{ind.unit}'", row=row, field="unit",
                          value=st.unit)
+    if st.role == "target" and ind.kind in FLOW_KINDS and (
+            st.comparator == "<=" or st.comparator == "=" and ind.direction == "decrease"):
+        raise InputError(path, "a total or yearly amount 'at most' (a cap) is not assessed: the progress methods "
+                               "measure reaching an amount (comparator '>=' or '=', on an indicator that increases)",
+                         row=row, field="comparator", value=st.comparator)
     for field in ("value", "value_high"):
         v = getattr(st, field)
         if v is None:

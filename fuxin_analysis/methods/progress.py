@@ -348,6 +348,8 @@ def _assess_target(st: dict[str, object], series: tuple[np.ndarray, np.ndarray],
     row.update(target_value=stated, target_value_high=st["value_high"], target_year=target_year)
     years, values = series
     if st["kind"] in FLOW_KINDS:
+        if direction < 0:  # load_plan refuses such a target; a plan built in code must not slip one through
+            raise ValueError(f"{label}: a total or yearly amount 'at most' (a cap) is not assessed")
         start = int(st["period_start"])
         inside = (years >= start) & (years <= target_year)
         years, amounts = years[inside], values[inside]
