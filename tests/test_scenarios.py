@@ -281,7 +281,8 @@ def test_hypothetical_rows_none_have_the_columns(plan):
 
 
 def test_levels_stop_at_the_lower_bound(plan):
-    """A falling level reaches its lower bound (0) exactly, then stays there: 0.8 − 0.4 = 0.4, 0.0, then 0.0 (not −0.4)."""
+    """A falling level reaches its lower bound (0) exactly, then stays there: 0.8 − 0.4 = 0.4, 0.0, then 0.0
+    (not −0.4)."""
     needed = pd.DataFrame([_needed_row("t_hs_ger_2025", "hs_ger", "gross_ratio", 2022, 0.8, 0.2)])
     rows = hypothetical_observations(plan, needed, 2025, paces={"hs_ger": -0.4})
     assert rows["year"].tolist() == [2023, 2024, 2025]
@@ -332,7 +333,8 @@ def test_indicators_skipped_do_not_end_the_loop(plan):
         _needed_row("t_fuxin_college_enrolment_2025", "fuxin_college_enrolment", "stock", 2024, 9800.0, 200.0),
     ])
     by_multiple = hypothetical_observations(plan, needed, 2025, multiplier=1.0)
-    assert by_multiple[["indicator_id", "year", "value"]].values.tolist() == [["fuxin_college_enrolment", 2025, 10000.0]]
+    assert by_multiple[["indicator_id", "year", "value"]].values.tolist() == [
+        ["fuxin_college_enrolment", 2025, 10000.0]]
     by_pace = hypothetical_observations(plan, needed, 2025, paces={"fuxin_college_enrolment": 100.0})
     assert by_pace[["indicator_id", "year", "value"]].values.tolist() == [["fuxin_college_enrolment", 2025, 9900.0]]
 
