@@ -155,6 +155,15 @@ def test_ols_on_the_logit_scale_of_a_range_by_hand():
     assert (p.model, p.n) == ("OLS linear trend on the logit scale", 3)
 
 
+def test_a_single_precision_target_is_judged_at_its_exact_value():
+    """A target read as a numpy float32 (85.0 exactly) is compared in double precision, as 85.0: on the logit scale of
+    the example above, t = (logit 0.85 − 0.833333)/0.124722 and P(T > t) = 1/2 − atan(t)/π with 1 df (Cauchy)."""
+    se = math.sqrt(28 / 1800)
+    values = [100 * _expit(v) for v in (0.1, 0.2, 0.4)]
+    p = project_ols([2020, 2021, 2022], values, 2025, target=np.float32(85.0), lower=0, upper=100)
+    assert p.probability_met == pytest.approx(0.5 - math.atan((_logit(0.85) - 25 / 30) / se) / math.pi, rel=1e-10)
+
+
 def test_ols_without_a_target_has_no_probability_and_names_the_plain_scale():
     for target in (None, np.nan):
         p = project_ols([2020, 2021, 2022], [1, 2, 4], 2025, target=target)
@@ -327,6 +336,19 @@ def test_damped_recursion_is_statsmodels_holt(alpha, beta, phi):
                                               optimized=False)
     ours = holt_damped(z, 4, alpha, beta, phi)
     assert ours == pytest.approx(fit.forecast(4), rel=1e-12, abs=1e-12)
+
+
+def test_damped_parameters_in_single_precision_are_used_at_their_exact_values():
+    """α, β, φ given as numpy float32 (0.1, 0.1, 0.98 rounded to single precision) are used in double precision: the
+    same numbers as statsmodels' Holt gives with those exact values."""
+    from statsmodels.tsa.holtwinters import Holt
+
+    z = np.array([0.1, 0.35, 0.5, 0.8, 0.85, 1.1, 1.2])
+    alpha, beta, phi = np.float32(0.1), np.float32(0.1), np.float32(0.98)
+    fit = Holt(z[1:], damped_trend=True, initialization_method="known", initial_level=z[0],
+               initial_trend=z[1] - z[0]).fit(smoothing_level=float(alpha), smoothing_trend=float(beta),
+                                              damping_trend=float(phi), optimized=False)
+    assert holt_damped(z, 4, alpha, beta, phi) == pytest.approx(fit.forecast(4), rel=1e-12, abs=1e-12)
 
 
 def test_damped_by_hand_and_its_grid_choice():
@@ -581,7 +603,8 @@ def test_interval_ranks_by_sample_size(n, ranks):
 
 
 def test_interval_rank_when_n_plus_one_is_a_multiple_of_ten():
-    """n = 29 errors 1…29: ranks ⌊30 × 0.1⌋ = 3 and ⌈30 × 0.9⌉ = 27 → the interval (3, 27)."""
+    """n = 29 errors 1…29: ranks ⌊30 × 0.1⌋ = 3 and ⌈30 × 0.9⌉ = 27 → the interval (3, 27) (in floats,
+    30 × (1 − 0.8)/2 = 2.9999999999999996 once floored to 2)."""
     cal = Calibration("drift", {1: np.arange(1, 30, dtype=float)}, scaled=False)
     assert cal.bounds(0.0, 1) == (3.0, 27.0)
 
