@@ -5,6 +5,7 @@ that says what changed."""
 import datetime as dt
 import os
 import re
+import stat
 import subprocess
 import sys
 import tempfile
@@ -286,6 +287,14 @@ def test_write_template_leaves_only_the_workbook(tmp_path, tiny):
     out = write_template(tiny, tmp_path / "t.xlsx")
     assert out == tmp_path / "t.xlsx" and [p.name for p in tmp_path.iterdir()] == ["t.xlsx"]
     assert out.read_bytes()[:4] == b"PK\x03\x04"
+
+
+def test_the_template_is_readable_like_any_new_file(tmp_path, tiny):
+    """Not mkstemp's private 0o600: the mode of any new file, 0o644 less the umask."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    out = write_template(tiny, tmp_path / "t.xlsx")
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644 & ~umask
 
 
 @pytest.mark.skipif(not os.path.isdir("/dev/shm") or os.stat("/dev/shm").st_dev == os.stat(tempfile.gettempdir()).st_dev,

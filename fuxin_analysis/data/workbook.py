@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -125,6 +126,7 @@ def write_template(plan: Plan, output: str | Path, known: pd.DataFrame | None = 
         except FileExistsError:
             raise InputError(output, "already exists: the template never replaces a file",
                              hint="choose another name") from None
+        os.chmod(tmp, stat.S_IMODE(os.stat(output).st_mode))  # a new file's mode, not mkstemp's private 0o600
         os.replace(tmp, output)
     finally:
         if os.path.exists(tmp):
