@@ -48,6 +48,8 @@ def test_hs_ger_with_observations_and_as_of(plan):
     assert row["n_observations"] == 4 and row["latest_year"] == 2023
     # a gross ratio (hs_ger) is projected below max(100, highest observed) + GROSS_MARGIN (3) = 103, not below 100
     assert row["projected_value"] < 103 and row["projected_high_80"] < 103
+    # four observations and a calibrated scale: an 80% interval around the projection
+    assert row["projected_low_80"] < row["projected_value"] < row["projected_high_80"]
     # what did we know in 2021? only the plan's 98 and 98.2
     early = assess(plan, obs, as_of=2021).set_index("statement_id").loc["t_hs_ger_2025"]
     assert (early["latest_year"], early["latest_value"], early["n_observations"]) == (2021, 98.2, 2)

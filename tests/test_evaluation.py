@@ -320,6 +320,16 @@ def test_a_gross_ratio_is_forecast_below_its_ceiling_at_the_origin():
                                             + [np.mean(np.abs(np.diff(z115))), np.mean(np.abs(np.diff(z100)))])
 
 
+def test_the_two_point_line_is_clipped_to_the_scale():
+    """The two-point line runs on the values' own scale and stops at the top of the series' range: a share's 100,
+    a gross ratio's ceiling (here 110 + 3); its logit is then that of 1 − 10⁻⁴ (the projection's clip), ln 9999."""
+    s = _series("s", [2000, 2001, 2002, 2003], [70.0, 85, 95, 96], "share")  # 95 + 10 = 105 → 100
+    g = _series("t", [2000, 2001, 2002, 2003], [100.0, 105, 110, 112], "gross_ratio")  # 110 + 5 = 115 → 113
+    f = evaluation.rolling_forecasts(pd.concat([s, g]), ("two_point",), cache=False)
+    assert list(f["forecast"]) == [100.0, 113.0] and list(f["upper"]) == [100.0, 113.0]
+    assert list(f["z_forecast"]) == pytest.approx([np.log(9999)] * 2)
+
+
 def test_a_series_kind_is_its_first_rows():
     """A series whose rows disagree on their kind is projected as its first (earliest) row says: here a gross ratio
     (ceiling 104 + 3 = 107 from 2002), not a share (100)."""
@@ -663,6 +673,18 @@ def test_leave_one_series_out_selection_by_hand():
     assert sel.values.tolist() == [["a", "m2", 5.0], ["b", "m1", 4.0], ["c", "m1", 4.0]]
 
 
+def test_the_selection_averages_over_the_points_each_method_forecast():
+    """A method's MAE is the mean over the points it forecast (a missing forecast is not a point): m2 lacks one point
+    of each series. Leaving a out, m1 has errors 3, 3, 3, 3 (mean 3) and m2 4, 4 (mean 4): m1, scored on a's
+    errors 1 and 3: 2. Leaving b (or c) out: m1 (1 + 3 + 3 + 3)/4 = 2.5 against m2 (2 + 4)/2 = 3: m1, scored 3."""
+    rows = []
+    for sid, m1, m2 in (("a", (1, 3), 2), ("b", (3, 3), 4), ("c", (3, 3), 4)):
+        rows += [(sid, "m1", 2000, 2001, 50, 50 + m1[0]), (sid, "m1", 2000, 2002, 50, 50 + m1[1]),
+                 (sid, "m2", 2000, 2001, 50, 50 + m2), (sid, "m2", 2000, 2002, 50, np.nan)]
+    sel = evaluation.leave_one_series_out(_forecasts(rows))
+    assert sel.values.tolist() == [["a", "m1", 2.0], ["b", "m1", 3.0], ["c", "m1", 3.0]]
+
+
 def test_coverage_by_level_by_hand():
     """Observed coverage per method and nominal level: the share of the points with an interval (NaN: none) whose
     outcome was inside."""
@@ -754,6 +776,8 @@ def test_group_table_by_hand():
         ("last_value", "e1", 2001, 50, 52, 1.0, 2.0, 0.5, 1), ("last_value", "e2", 2001, 50, 51, 0.0, 4.0, 0.1, 1),
         ("last_value", "o1", 2001, 40, 44, 1.0, 6.0, 0.2, 2), ("combination", "e1", 2001, 51, 52, 1.0, 1.0, 0.2, 1),
         ("combination", "e2", 2001, 50, 51, 1.0, 3.0, 0.0, 1), ("combination", "o1", 2001, 41, 44, 0.0, 5.0, 0.3, 1),
+        # a second horizon for e1: in the rows of all horizons together
+        ("last_value", "e1", 2002, 50, 53, 0.0, 6.0, 0.3, 1), ("combination", "e1", 2002, 51, 53, 1.0, 5.0, 0.1, 1),
     ])
     table = evaluation.group_table({"series": series, "scored": scored})
     assert table.index.names == ["group", "method"]
@@ -761,8 +785,8 @@ def test_group_table_by_hand():
     assert list(table.index) == [("education", "last_value"), ("education", "combination"),
                                  ("other rates", "last_value"), ("other rates", "combination")]
     assert table.to_numpy(float) == pytest.approx(np.array([
-        [2, 2, 1.5, 0.5, 3.0, 0.6 / 2],  # errors 2, 1; Brier (0.5 + 0.1)/(1 + 1)
-        [2, 2, 1.0, 1.0, 2.0, 0.2 / 2],
+        [3, 2, 2.0, 1 / 3, 4.0, 0.9 / 3],  # errors 2, 1, 3; widths 2, 4, 6; Brier (0.5 + 0.1 + 0.3)/(1 + 1 + 1)
+        [3, 2, 4 / 3, 1.0, 3.0, 0.3 / 3],  # errors 1, 1, 2; widths 1, 3, 5; Brier (0.2 + 0 + 0.1)/3
         [1, 1, 4.0, 1.0, 6.0, 0.2 / 2],
         [1, 1, 3.0, 0.0, 5.0, 0.3 / 1]]))
     only_other = evaluation.group_table({"series": series, "scored": scored[scored["series_id"] == "o1"]})

@@ -146,3 +146,20 @@ def test_shortfall_of_a_target_not_met_by_hand(plan):
     summary = outcome_summary(a, "en")
     assert summary.loc["Senior secondary", "Not met"] == 1 and summary.loc["All domains", "Total"] == len(a)
     assert "1 not met" in outcome_headline(a, 2026, "en")
+
+
+@pytest.mark.parametrize("amounts, now, expected", [
+    # 12 in 2021, 2022, 2024 and 2025, 2023 missing: 48 of the 10 × 5 = 50 the period needs, one year unknown
+    ({2021: 12.0, 2022: 12.0, 2024: 12.0, 2025: 12.0}, 2026, "pending"),
+    ({2021: 12.0, 2022: 12.0, 2024: 12.0}, 2024, "open"),
+    # the missing year found, 2 in 2023: 50 reaches the 50 exactly → met
+    ({2021: 12.0, 2022: 12.0, 2023: 2.0, 2024: 12.0, 2025: 12.0}, 2026, "met"),
+    # every year observed, 49.5 in all → not met
+    ({2021: 12.0, 2022: 12.0, 2023: 1.5, 2024: 12.0, 2025: 12.0}, 2026, "not_met"),
+])
+def test_a_yearly_average_with_a_year_missing_is_judged_on_the_period_s_total(amounts, now, expected):
+    """A yearly average of at least 10 over 2021–2025 is met once the period's total reaches 10 × 5 = 50; an average of
+    12 over the years observed does not settle it while a year of the period is unknown."""
+    years = np.array(list(amounts), float)
+    values = np.array(list(amounts.values()))
+    assert outcome("flow_per_year", years, values, 10.0, 1, 2021, 2025, 2020, now) == expected
