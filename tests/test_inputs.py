@@ -440,6 +440,8 @@ def test_a_control_character_is_named(tmp_path):
                                                  "character #x0007 (special characters are not allowed)")
     path = _yaml(tmp_path, "a: 1\nb: x\x07\n")  # line 2, after "b: x"
     assert "at line 2, column 5: unacceptable character #x0007" in _message(read_yaml_mapping, path)
+    path = _yaml(tmp_path, "a: 1\nb: 2\nc: x\x07\n")  # line 3: the column counts from the last line break
+    assert "at line 3, column 5: unacceptable character #x0007" in _message(read_yaml_mapping, path)
 
 
 def test_yaml_mapping_empty_or_not_a_mapping(tmp_path):
