@@ -10,24 +10,26 @@ import pytest
 
 matplotlib.use("Agg")
 
-# the on-disk cache (fuxin_analysis.cache) of this test session: a fresh folder, never the user's; kernels the tests
-# start inherit it. `make mutation` turns it off (FUXIN_ANALYSIS_CACHE_DIR=off): its mutants share one test session's
-# folder, and a table cached under one mutant would be read under the next.
-_CACHE = tempfile.mkdtemp(prefix="fuxin-test-cache-")
-if os.environ.get("FUXIN_ANALYSIS_CACHE_DIR") != "off":
-    os.environ["FUXIN_ANALYSIS_CACHE_DIR"] = _CACHE
-atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
-# `make mutation` (FUXIN_MUTATION=1): the calibration of the shipped series, which every assessment uses, is computed
-# once in mutmut's fork server (which imports this file before forking a process per mutant), instead of once per
-# mutant (about a second each). The evaluation's own tests compute forecasts and calibrations afresh under each mutant
-# (rolling_forecasts with cache=False, calibration_from); reusing the unmutated calibration elsewhere can only let a
-# mutant survive, never kill one.
+# `make mutation` (FUXIN_MUTATION=1) runs with the results cache off (FUXIN_ANALYSIS_CACHE_DIR=off): its mutants share
+# one test session, and a table cached under one mutant would be read under the next. The calibration of the shipped
+# series, which every assessment uses, is computed once in mutmut's fork server (which imports this file before
+# forking a process per mutant), instead of once per mutant (about a second each). The evaluation's own tests compute
+# forecasts and calibrations afresh under each mutant (rolling_forecasts with cache=False, calibration_from); reusing
+# the unmutated calibration elsewhere can only let a mutant survive, never kill one. No folder is made: mutmut's
+# processes end without running atexit, and the cluster tests that need one are slow tests, not run there.
 if os.environ.get("FUXIN_MUTATION") == "1":
     from fuxin_analysis.methods.evaluation import calibration
 
     calibration()
-# Dask's scratch files (its lock files included) of the cluster tests, in the same folder: none left in /tmp
-os.environ["DASK_TEMPORARY_DIRECTORY"] = os.path.join(_CACHE, "dask")
+else:
+    # the on-disk cache (fuxin_analysis.cache) of this test session: a fresh folder, never the user's; kernels the
+    # tests start inherit it (unless FUXIN_ANALYSIS_CACHE_DIR=off). Dask's scratch files (its lock files included) of
+    # the cluster tests go in the same folder: none left in /tmp
+    _CACHE = tempfile.mkdtemp(prefix="fuxin-test-cache-")
+    if os.environ.get("FUXIN_ANALYSIS_CACHE_DIR") != "off":
+        os.environ["FUXIN_ANALYSIS_CACHE_DIR"] = _CACHE
+    atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
+    os.environ["DASK_TEMPORARY_DIRECTORY"] = os.path.join(_CACHE, "dask")
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN_DIR = ROOT / "data" / "plans" / "fuxin_14th"
