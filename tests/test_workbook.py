@@ -426,6 +426,16 @@ def test_read_rows_a_formula_is_read_by_its_saved_result(tmp_path):
     ]
 
 
+@pytest.mark.xfail(strict=True, reason="bug: a formula whose saved result is empty text (Excel writes t=\"str\" and an "
+                   "empty value, e.g. =IF(B2=\"\",\"\",…)) is refused as 'a formula without a saved result', whose hint "
+                   "(save it in Excel) cannot help; an empty result is no figure, like an empty cell")
+def test_read_rows_a_formula_with_an_empty_saved_result_is_no_value(tmp_path):
+    path = _book(tmp_path / "o.xlsx", [("a", 2021, '=IF(1,"",1)', "s")],
+                 xml=lambda t: t.replace('<c r="C2"><f>IF(1,"",1)</f><v /></c>',
+                                         '<c r="C2" t="str"><f>IF(1,"",1)</f><v></v></c>'))
+    assert read_rows(path) == []
+
+
 @pytest.mark.parametrize(("row", "formats", "message"), [
     (("a", 2021, "=98+1", "s"), None, ("field 'value': a formula without a saved result (value: '=98+1'); open the "
                                       "workbook in Excel and save it, or type the number")),
