@@ -6,6 +6,8 @@ Most tests use small hand-made series whose values sit at round points of the lo
 σ(z) = 1/(1 + e^−z), has the logit z), so that forecasts, errors, intervals and Brier scores follow by hand from
 the definitions."""
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -365,7 +367,7 @@ def test_forecasts_are_cached_by_series_methods_sources_and_versions(cache_folde
     assert len(entries()) == 2
     for module in (projection, evaluation):
         changed = tmp_path / f"{module.__name__}.py"
-        changed.write_bytes(open(module.__file__, "rb").read() + b"\n# changed\n")
+        changed.write_bytes(Path(module.__file__).read_bytes() + b"\n# changed\n")
         monkeypatch.setattr(module, "__file__", str(changed))
         evaluation.rolling_forecasts(s, ("last_value", "drift"))
     assert len(entries()) == 4
@@ -424,7 +426,8 @@ def test_the_calibration_follows_its_files(tmp_path):
 
     folder = tmp_path / "series"
     folder.mkdir()
-    series = _series_file(folder / "s.csv", [("p_rate", "share", 2000 + i, v) for i, v in enumerate([20, 25, 27, 30, 31])])
+    series = _series_file(folder / "s.csv",
+                          [("p_rate", "share", 2000 + i, v) for i, v in enumerate([20, 25, 27, 30, 31])])
     n4 = _national_file(tmp_path / "n4.csv", [("x", "某率", 2000 + i, v) for i, v in enumerate([40, 42, 45, 47])])
     n5 = _national_file(tmp_path / "n5.csv", [("x", "某率", 2000 + i, v) for i, v in enumerate([40, 42, 45, 47, 50])])
     with_n4 = calibration(folder=folder, national=n4)
@@ -451,7 +454,8 @@ def test_the_shipped_calibration_has_every_forecast(shipped):
 def test_a_series_interval_never_uses_its_own_errors():
     # 25 series with error +0.1 (logit) at horizon 1, and series "odd" with error +2: the interval for "odd" is
     # calibrated on the 25 others only (every error 0.1 → interval [ẑ + 0.1, ẑ + 0.1]), so it misses
-    rows = [(f"s{i:02d}", "last_value", 2000, 2001, 50, 50) for i in range(25)] + [("odd", "last_value", 2000, 2001, 50, 50)]
+    rows = [(f"s{i:02d}", "last_value", 2000, 2001, 50, 50) for i in range(25)]
+    rows += [("odd", "last_value", 2000, 2001, 50, 50)]
     f = _forecasts(rows)
     f["z_forecast"] = 0.0
     f["z_actual"] = [0.1] * 25 + [2.0]
@@ -477,9 +481,9 @@ def test_conformal_intervals_by_hand_at_their_edges():
             ("c", "last_value", 1, -0.25, 0.0, 0.25), ("a", "last_value", 1, 0.5, 0.0, 0.5),
             ("b", "last_value", 1, 1.0, 0.0, 1.0)]
     scored = evaluation.out_of_sample(_z_rows(rows), _targets("a", "b", "c"))
-    assert list(scored.columns) == ["series_id", "method", "horizon", "z_actual", "z_forecast", "step", "origin", "year",
-                                    "n_fit", "actual", "forecast", "t_se", "t_df", *LEVEL_COLUMNS, "width_80",
-                                    "brier_sum", "brier_n"]
+    assert list(scored.columns) == ["series_id", "method", "horizon", "z_actual", "z_forecast", "step", "origin",
+                                    "year", "n_fit", "actual", "forecast", "t_se", "t_df", *LEVEL_COLUMNS,
+                                    "width_80", "brier_sum", "brier_n"]
     assert list(scored.index) == list(range(6))
     assert list(zip(scored["method"], scored["series_id"], strict=True)) == [
         ("drift", "a"), ("drift", "b"), ("drift", "c"), ("last_value", "a"), ("last_value", "b"), ("last_value", "c")]
@@ -710,7 +714,8 @@ def test_coverage_by_level_by_hand():
 def _small_evaluation(tmp_path):
     """A bulletin file (china_x, 5 values) and a folder: p_rate (share, 5 values), q_rate (gross ratio, 5 values
     around 100), r_rate (2 values) and t_rate (a share at 101)."""
-    national = _national_file(tmp_path / "n.csv", [("x", "某率", 2000 + i, v) for i, v in enumerate([40, 42, 45, 47, 50])])
+    national = _national_file(tmp_path / "n.csv",
+                              [("x", "某率", 2000 + i, v) for i, v in enumerate([40, 42, 45, 47, 50])])
     folder = tmp_path / "series"
     folder.mkdir()
     _series_file(folder / "s.csv", [
@@ -751,7 +756,8 @@ def test_summary_table_by_hand():
     series leaving it out, scored on that series (here a's combination, error 1, and b's last value, error 3)."""
     scores = pd.DataFrame([
         ("last_value", "1", 2, 2, 1.5, 1.0, 0.5, 3.0, 0.25), ("last_value", "all", 4, 2, 2.0, 1.0, 0.5, 4.0, 0.2),
-        ("combination", "1", 2, 2, 1.0, 2 / 3, 1.0, 2.0, 0.1), ("combination", "all", 4, 2, 1.25, 0.625, 0.75, 2.5, 0.15),
+        ("combination", "1", 2, 2, 1.0, 2 / 3, 1.0, 2.0, 0.1),
+        ("combination", "all", 4, 2, 1.25, 0.625, 0.75, 2.5, 0.15),
     ], columns=["method", "horizon", "points", "series", "mae", "mase", "coverage_80", "width_80", "brier"])
     forecasts = _forecasts([("a", "last_value", 2000, 2001, 52, 50), ("a", "combination", 2000, 2001, 52, 51),
                             ("b", "last_value", 2000, 2001, 59, 62), ("b", "combination", 2000, 2001, 59, 61),
@@ -830,8 +836,9 @@ def test_gross_margin_chosen_by_brier_within_the_mae_tolerance(tmp_path, monkeyp
     tables here are stand-ins per margin, so that the rule is checked on round figures.)"""
     folder = tmp_path / "series"
     folder.mkdir()
-    _series_file(folder / "s.csv", [*[("q_rate", "gross_ratio", 2000 + i, v) for i, v in enumerate([98, 100, 103, 104])],
-                                    *[("p_rate", "share", 2000 + i, v) for i, v in enumerate([20, 25, 27, 30])]])
+    _series_file(folder / "s.csv", [
+        *[("q_rate", "gross_ratio", 2000 + i, v) for i, v in enumerate([98, 100, 103, 104])],
+        *[("p_rate", "share", 2000 + i, v) for i, v in enumerate([20, 25, 27, 30])]])
     per_margin = {}
     seen = []
 
