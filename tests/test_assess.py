@@ -425,3 +425,21 @@ def test_a_cap_on_a_total_is_refused(plan):
     with pytest.raises(ValueError, match=r"^t_weak_schools_renovated_2021_2025: a total or yearly amount 'at most' "
                                          r"\(a cap\) is not assessed$"):
         assess(variant, _obs([("weak_schools_renovated", 2021, 60, "test bulletin")]), as_of=2021)
+
+
+@pytest.mark.parametrize(("target", "refused"), [(0.0, True), (-5.0, True), (0.5, False)])
+def test_a_total_target_must_be_above_zero(plan, target, refused):
+    """Weak schools renovated 'at least 0' over 2021–2025 (hypothetical): the share of a total of 0 reached is
+    undefined (it divided by zero), so a plan built in code with one is refused, as load_plan refuses it. 0.5
+    (above 0) is assessed: 60 of 0.5 by 2021 is achieved."""
+    def edited(st):
+        st.loc[st["statement_id"] == "t_weak_schools_renovated_2021_2025", "value"] = target
+        return st
+    variant = _variant(plan, "t_weak_schools_renovated_2021_2025", statements=edited)
+    obs = _obs([("weak_schools_renovated", 2021, 60, "test bulletin")])
+    if refused:
+        with pytest.raises(ValueError, match=rf"^t_weak_schools_renovated_2021_2025: a total or yearly amount target "
+                                             rf"must be above 0 \(value: {target:g}\)$"):
+            assess(variant, obs, as_of=2021)
+    else:
+        assert assess(variant, obs, as_of=2021).iloc[0]["status"] == "target_achieved"

@@ -119,6 +119,10 @@ CASES = {
                           "assessed: the progress methods measure reaching an amount (comparator '>=' or '=', on an "
                           "indicator that increases) (value: '<=')")),
     "at least a total": ("statements.csv", S + TOP.replace(",range,1,2,", ",>=,1,,"), None),
+    # a total target of 0 (or less) would be reached before anything is done: refused; 1 (above) is read
+    "a total of 0": ("statements.csv", S + TOP.replace(",range,1,2,", ",>=,0,,"),
+                     ("statements.csv, row 2, field 'value': a total or yearly amount target must be above 0: "
+                      "progress is the share of it reached (value: 0)")),
     "a total reached": ("statements.csv", S + TOP.replace(",range,1,2,", ",=,2,,"), None),
 }
 TOP_DECREASING = "top_voc_schools,高水平现代化职业学校,high-level vocational schools,vocational,schools,flow_total,{},0,\n"

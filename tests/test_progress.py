@@ -9,6 +9,8 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fuxin_analysis.methods.progress import (
     ProgressWarning,
@@ -432,3 +434,20 @@ def test_a_yearly_average_met_within_the_tolerance_is_on_track():
     P = 0.9999999982 is below the on-track share 1 − 1e-9."""
     out = flow_progress(np.array([2021]), np.array([0.5 - 0.9e-9]), 2021, 2025, 0.5, "flow_per_year")
     assert (out["status"], out["trend_status"]) == ("target_achieved", "on_track")
+
+
+@given(base=st.floats(-1e6, 1e6), current=st.floats(-1e6, 1e6), target=st.floats(-1e6, 1e6),
+       year=st.integers(2021, 2025), direction=st.sampled_from([1, -1]))
+@settings(max_examples=400, derandomize=True, database=None, deadline=None)
+def test_a_value_not_met_that_did_not_move_away_leaves_a_pace_to_divide_by(base, current, target, year, direction):
+    """Why level_progress has no branch for a required pace <= 0: a target at or behind the base (in the better
+    direction) is met by any value that did not move away from the base, so 'not achieved and moving the right
+    way' implies a required pace > 0; the SDSN share is then the observed pace over it (no division by zero, no
+    sign flip): at least 0 and a known trend label, for any finite values."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ProgressWarning)
+        out = level_progress(2020, base, year, current, 2025, target, direction)
+    req_d, obs_d = direction * (target - base) / 5, direction * (current - base) / (year - 2020)
+    if not meets(current, target, direction) and obs_d >= 0:
+        assert req_d > 0
+        assert out["trend_status"] == trend_from_share(obs_d / req_d, False)

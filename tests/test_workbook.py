@@ -426,14 +426,28 @@ def test_read_rows_a_formula_is_read_by_its_saved_result(tmp_path):
     ]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a formula whose saved result is empty text (Excel writes t=\"str\" and an "
-                   "empty value, e.g. =IF(B2=\"\",\"\",…)) is refused as 'a formula without a saved result', whose hint "
-                   "(save it in Excel) cannot help; an empty result is no figure, like an empty cell")
 def test_read_rows_a_formula_with_an_empty_saved_result_is_no_value(tmp_path):
-    path = _book(tmp_path / "o.xlsx", [("a", 2021, '=IF(1,"",1)', "s")],
+    """Excel saves =IF(B2="","",…) with an empty text result (t="str", empty <v>): no figure, like an empty cell,
+    so the row is skipped; the filled row after it is read. (A formula never calculated has no t="str": refused,
+    below.)"""
+    path = _book(tmp_path / "o.xlsx", [("a", 2021, '=IF(1,"",1)', "s"), ("a", 2022, 7, "s")],
                  xml=lambda t: t.replace('<c r="C2"><f>IF(1,"",1)</f><v /></c>',
                                          '<c r="C2" t="str"><f>IF(1,"",1)</f><v></v></c>'))
-    assert read_rows(path) == []
+    where = f"{path}, sheet 'observations'"
+    assert read_rows(path) == [(where, 3, {"indicator_id": "a", "year": "2022", "value": "7", "source": "s",
+                                           "note": ""})]
+
+
+@pytest.mark.parametrize(("saved", "note"), [("<v></v>", ""), ("<v>checked</v>", "checked")])
+def test_read_rows_a_saved_text_result_outside_the_value_is_its_text(tmp_path, saved, note):
+    """A formula's saved text result in the note column reads as that text, empty or not; the row's figure is
+    kept."""
+    path = _book(tmp_path / "o.xlsx", [("a", 2021, 5, "s", '=IF(1,"",1)')],
+                 xml=lambda t: t.replace('<c r="E2"><f>IF(1,"",1)</f><v /></c>',
+                                         f'<c r="E2" t="str"><f>IF(1,"",1)</f>{saved}</c>'))
+    where = f"{path}, sheet 'observations'"
+    assert read_rows(path) == [(where, 2, {"indicator_id": "a", "year": "2021", "value": "5", "source": "s",
+                                           "note": note})]
 
 
 @pytest.mark.parametrize(("row", "formats", "message"), [

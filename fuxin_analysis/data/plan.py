@@ -338,6 +338,9 @@ def _check_statement(
         raise InputError(path, "a total or yearly amount 'at most' (a cap) is not assessed: the progress methods "
                                "measure reaching an amount (comparator '>=' or '=', on an indicator that increases)",
                          row=row, field="comparator", value=st.comparator)
+    if st.role == "target" and ind.kind in FLOW_KINDS and st.value is not None and st.value <= 0:
+        raise InputError(path, "a total or yearly amount target must be above 0: progress is the share of it "
+                               "reached", row=row, field="value", value=st.value)
     for field in ("value", "value_high"):
         v = getattr(st, field)
         if v is None:

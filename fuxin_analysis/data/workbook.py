@@ -267,7 +267,10 @@ def _cell_text(cell: Any, cached: Any, where: str, row: int, column: str) -> str
     """The cell as the text a CSV file would hold; a workbook's own traps refused with a clear message."""
     value = cell.value
     if cell.data_type == "f" or (isinstance(value, str) and value.startswith("=")):
-        value = cached()
+        saved = cached()
+        value = saved.value
+        if value is None and saved.data_type == "str":  # Excel saves a formula's text result as t="str"
+            return ""  # a saved empty text result (=IF(…,"",…)): no figure, like an empty cell
         if value is None:
             raise InputError(where, "a formula without a saved result", row=row, field=column, value=cell.value,
                              hint="open the workbook in Excel and save it, or type the number")
@@ -347,9 +350,10 @@ def read_rows(path: str | Path) -> Iterable[tuple[str, int, dict[str, str]]]:
                 if cell is None or cell.value is None:
                     record[name] = ""
                     continue
-                record[name] = _cell_text(cell, lambda n=number, j=i: cached_sheet().cell(row=n, column=j + 1).value,
+                record[name] = _cell_text(cell, lambda n=number, j=i: cached_sheet().cell(row=n, column=j + 1),
                                           where, number, name)
-            out.append((where, number, record))
+            if record["value"]:  # a formula may have saved an empty result: no figure, like an empty cell
+                out.append((where, number, record))
         return out
     finally:
         book.close()

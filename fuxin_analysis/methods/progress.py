@@ -197,14 +197,14 @@ def level_progress(base_year: float, base: float, year: float, current: float, t
             ratio = sign * direction * cagr(current, b, year, base_year) / abs(required_growth)
     out["cagr_ratio"] = np.nan if ratio is None or required_growth == 0 else ratio
     out["status"] = status_from_ratio(ratio, achieved)
-    # SDSN trend
+    # SDSN trend: the observed pace as a share of the required one. Not achieved and not moving away (obs_d >= 0)
+    # implies req_d > 0: a target at or behind the base in the better direction is met by any value that did not
+    # move away from the base (signs of differences are exact in IEEE arithmetic)
     req_d, obs_d = direction * required, direction * observed
     if achieved:
         share = 1.0
     elif obs_d < 0:
         share = -1.0
-    elif req_d <= 0:
-        share = 0.0 if obs_d == 0 else 1.0
     else:
         share = obs_d / req_d
     out["trend_status"] = trend_from_share(share, achieved)
@@ -350,6 +350,8 @@ def _assess_target(st: dict[str, object], series: tuple[np.ndarray, np.ndarray],
     if st["kind"] in FLOW_KINDS:
         if direction < 0:  # load_plan refuses such a target; a plan built in code must not slip one through
             raise ValueError(f"{label}: a total or yearly amount 'at most' (a cap) is not assessed")
+        if stated <= 0:  # likewise: progress is the share of the amount reached
+            raise ValueError(f"{label}: a total or yearly amount target must be above 0 (value: {stated:g})")
         start = int(st["period_start"])
         inside = (years >= start) & (years <= target_year)
         years, amounts = years[inside], values[inside]
