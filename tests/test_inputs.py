@@ -359,6 +359,15 @@ def test_an_anchor_alone_is_fine_an_alias_is_refused(tmp_path):
         read_yaml_mapping(_yaml(tmp_path, "a: &x {k: 1}\nb:\n  <<: *x\n"))  # a merge key is an alias too
 
 
+def test_a_merge_key_is_refused_by_name(tmp_path):
+    """A merge key with its mapping written out (no alias) got PyYAML's "could not determine a constructor for the
+    tag 'tag:yaml.org,2002:merge'"; it is named now. A key '<<' in quotes is an ordinary key (the other side)."""
+    path = _yaml(tmp_path, "b:\n  k: 2\n  <<: {k: 1}\n")
+    assert (_message(read_yaml_mapping, path) == f"{path}: YAML syntax error at line 3, column 3: a merge key (<<) "
+            "is not accepted: write the keys out")
+    assert read_yaml_mapping(_yaml(tmp_path, "b:\n  '<<': {k: 1}\n")) == {"b": {"<<": {"k": 1}}}
+
+
 def test_an_alias_bomb_is_refused_at_once(tmp_path):
     levels = ["a: &a [" + ", ".join(['"lol"'] * 9) + "]"]
     levels += [f"{c}: &{c} [" + ", ".join([f"*{p}"] * 9) + "]" for p, c in zip("abcdefgh", "bcdefghi")]

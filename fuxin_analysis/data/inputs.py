@@ -237,6 +237,9 @@ class _StrictLoader(yaml.SafeLoader):
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen = set()
         for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":  # without aliases a merge only repeats what it merges
+                raise yaml.constructor.ConstructorError(None, None, "a merge key (<<) is not accepted: write the keys "
+                                                        "out", key_node.start_mark)
             key = self.construct_object(key_node, deep=deep)
             try:
                 hash(key)
