@@ -57,8 +57,9 @@ def test_without_as_of_everything_observed_is_used(tmp_path):
 def test_the_plan_given_is_used_and_the_parameters_are_checked_against_it(tmp_path):
     plan = load_plan(ONE_PLAN)
     books = [Path("01_x.ipynb")]
-    prepared = prepare(load_param_set(_params(tmp_path)), books, plan)
-    assert prepared.plan is plan and prepared.books == books
+    params = load_param_set(_params(tmp_path))
+    prepared = prepare(params, books, plan)
+    assert prepared.params is params and prepared.plan is plan and prepared.books == books
     path = _params(tmp_path, "as_of: 2019")
     with pytest.raises(InputError) as exc:
         prepare(load_param_set(path), books, plan)
@@ -103,13 +104,16 @@ def test_a_notebook_that_is_not_json_is_named(tmp_path):
     message = str(exc.value)
     assert message.startswith(f"{bad}: not a notebook file (invalid JSON: Expecting property name enclosed in double "
                               "quotes: line 1 column 2 (char 1)")
-    # a long parser message is cut at 80 characters
-    long = "x" * 200
-    _notebook(tmp_path, "02_b.ipynb", long)
+    # a long parser message is cut at 80 characters: 100,000 blank lines, then "{x" on line 100,001 give
+    # "Expecting property name enclosed in double quotes: line 100001 column 2 (char 100001)", 85 characters: 50
+    # for the words and colon, then " line 100001" (12, to 62), " column 2" (9, to 71) and " (char 10" (the 9 that
+    # reach 80)
+    _notebook(tmp_path, "02_b.ipynb", "\n" * 100_000 + "{x")
     with pytest.raises(InputError) as exc:
         notebooks(tmp_path)
     detail = str(exc.value).split("(invalid JSON: ", 1)[1].removesuffix(")")
-    assert detail == "Expecting value: line 1 column 1 (char 0)"[:80]
+    assert detail == "Expecting property name enclosed in double quotes: line 100001 column 2 (char 10"
+    assert len(detail) == 80
 
 
 @pytest.mark.parametrize(("jobs", "books", "expected"), [
