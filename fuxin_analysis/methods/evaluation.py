@@ -20,6 +20,7 @@ The series are the national bulletin series in ``data/reference/national_moe_bul
 from __future__ import annotations
 
 import hashlib
+import io
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +28,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..cache import conform
-from ..data.inputs import read_csv, validate_rows
+from ..data.inputs import read_csv, read_text, validate_rows
 from ..data.plan import GROSS_RATIO_CAP
 from ..data.reference import REFERENCE_DIR
 from ..errors import InputError
@@ -113,7 +114,15 @@ GROSS_RATIO_WORDS = ("毛入学率", "毛入园率", "巩固率")
 
 def _national_as_series(path: Path) -> pd.DataFrame:
     """The national bulletin series as evaluation series; a series is a gross ratio or a share by its Chinese name."""
-    frame = pd.read_csv(path, encoding="utf-8", dtype={"year": "int64", "value": "float64"})
+    text = read_text(path)  # not UTF-8, binary, missing: the one-line error naming the file
+    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    for column, whole in (("year", True), ("value", False)):  # text in a number column: its row, field and value
+        numbers = pd.to_numeric(frame[column], errors="coerce")
+        bad = np.flatnonzero(numbers.isna() | (numbers % 1 != 0 if whole else False))
+        if len(bad):
+            raise InputError(path, "a whole number is required" if whole else "not a number", row=int(bad[0]) + 2,
+                             field=column, value=frame[column].iloc[bad[0]])
+        frame[column] = numbers.astype("int64" if whole else "float64")
     gross = frame["name_zh"].str.contains("|".join(GROSS_RATIO_WORDS), regex=True)
     return frame.assign(series_id="china_" + frame["indicator"], region_zh="全国", region_en="China",
                         kind=np.where(gross, "gross_ratio", "share"))[SERIES_COLUMNS]
@@ -242,7 +251,8 @@ def calibration(method: str = DEFAULT_METHOD, folder: str | Path = EVALUATION_DI
     memory per process, keyed by the series files' contents."""
     digest = hashlib.sha256()
     for path in [*([Path(national)] if national is not None else []), *sorted(Path(folder).glob("*.csv"))]:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        for part in (path.name.encode(), path.read_bytes()):  # each part's own hash: no file can mimic two
+            digest.update(hashlib.sha256(part).digest())
     key = (method, digest.hexdigest())
     if key not in _CALIBRATIONS:
         _CALIBRATIONS[key] = calibration_from(rolling_forecasts(load_series(folder, national)), method)
