@@ -39,7 +39,15 @@ HOSTILE_SOURCE = "<script>alert('source')</script> report"
 HOSTILE_NOTE = "<img src=x onerror=alert(2)>"
 
 
-@pytest.fixture(scope="session")
+def shared(fixture_name: str, config: pytest.Config) -> str:
+    """The scope of a fixture that is built once and shared (``@pytest.fixture(scope=shared)``): the module, except
+    under ``make mutation``, where each test builds its own. mutmut runs a mutant against the tests it saw call the
+    mutated function, and a shared fixture calls it only while setting up its first test: the tests after it (which
+    read what it built) would never see the mutant."""
+    return "function" if os.environ.get("FUXIN_MUTATION") == "1" else "module"
+
+
+@pytest.fixture(scope=shared)
 def plan():
     from fuxin_analysis import load_plan
 

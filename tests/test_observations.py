@@ -9,7 +9,7 @@ import pytest
 from fuxin_analysis import InputError
 from fuxin_analysis.data.observations import ObservationWarning, load, read_observations
 
-from .conftest import ROOT
+from .conftest import ROOT, shared
 
 HEADER = "indicator_id,year,value,source,note\n"
 
@@ -183,7 +183,7 @@ source: "source.txt: HYPOTHETICAL sentences written for the test"
 """
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared)
 def tiny(tmp_path_factory):
     """A plan with a share (rate, [0, 100]), a gross ratio ([0, 150]), a stock with no upper bound, a flow, a
     percentage that is not a share (ratio, [0, 100]) and a count with no lower bound ([, 5]); its baselines: two single

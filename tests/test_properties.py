@@ -20,6 +20,8 @@ from fuxin_analysis.data.plan import INDICATOR_COLUMNS, STATEMENT_COLUMNS
 from fuxin_analysis.errors import InputError
 from fuxin_analysis.run.params import Params, load_params
 
+from .conftest import shared
+
 MINI = Path(__file__).parent / "plans" / "mini_plan"
 #: Each example must finish within this time (a crafted input must not make a reader hang or explode).
 BOUND = settings(max_examples=150, deadline=timedelta(seconds=2), derandomize=True, database=None,
@@ -31,7 +33,7 @@ def folder(tmp_path_factory):
     return tmp_path_factory.mktemp("properties")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared)
 def mini():
     return load_plan(MINI)
 

@@ -12,10 +12,10 @@ from fuxin_analysis.methods.scenarios import (
     run_scenarios,
 )
 
-from .conftest import OBSERVED
+from .conftest import OBSERVED, shared
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared)
 def needed(plan):
     return required_from_latest(plan, assess(plan, [OBSERVED])).set_index("statement_id")
 

@@ -10,8 +10,10 @@ from fuxin_analysis.present.tables import (
     statement_counts,
 )
 
+from .conftest import shared
 
-@pytest.fixture(scope="module")
+
+@pytest.fixture(scope=shared)
 def table(plan):
     return baseline_target_table(plan).set_index("indicator_id")
 

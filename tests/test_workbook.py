@@ -40,7 +40,7 @@ from fuxin_analysis.data.workbook import (
 )
 from fuxin_analysis.errors import InputError
 
-from .conftest import OBSERVED, PLAN_DIR, ROOT
+from .conftest import OBSERVED, PLAN_DIR, ROOT, shared
 
 SOURCE = "阜新市统计公报 (test), http://example.org/b"
 
@@ -75,7 +75,7 @@ STATEMENTS = [  # statement_id, indicator_id, role, start, end, comparator, valu
 ]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared)
 def tiny():
     """A plan of 2021–2023 built in memory (no plan folder): six indicators, one of each situation."""
     meta = PlanMeta(id="tiny", name_zh="小规划（测试）", name_en="A tiny plan (test)", issuer="test",
@@ -140,7 +140,7 @@ def _cells(ws, row):
     return [c.value for c in ws[row]]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared)
 def tiny_book(tmp_path_factory, tiny):
     """The template of the small plan, written once and read back as Excel would show it."""
     return load_workbook(write_template(tiny, tmp_path_factory.mktemp("tiny") / "t.xlsx"))
