@@ -20,7 +20,6 @@ from fuxin_analysis.data.plan import INDICATOR_COLUMNS, STATEMENT_COLUMNS
 from fuxin_analysis.errors import InputError
 from fuxin_analysis.run.params import Params, load_params
 
-from .conftest import shared
 
 MINI = Path(__file__).parent / "plans" / "mini_plan"
 #: Each example must finish within this time (a crafted input must not make a reader hang or explode).
@@ -33,7 +32,7 @@ def folder(tmp_path_factory):
     return tmp_path_factory.mktemp("properties")
 
 
-@pytest.fixture(scope=shared)
+@pytest.fixture(scope="module")  # not `shared`: Hypothesis refuses a function-scoped fixture in @given tests
 def mini():
     return load_plan(MINI)
 
